@@ -1,0 +1,108 @@
+package com.community.analytics.common.catalog;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * The one table writer: every Delta write goes through here. Each write first makes sure the
+ * table exists with its declared schema and comments, conforms the data to that schema (a
+ * missing or extra column is a bug and fails), and commits atomically, so a rerun replaces
+ * exactly what it wrote before. Returns the rows the commit wrote, read from Delta's metrics.
+ */
+public final class TableWriter {
+  private final Warehouse warehouse;
+
+  public TableWriter(Warehouse warehouse) {
+    this.warehouse = warehouse;
+  }
+
+  /**
+   * Atomically replaces the rows matching {@code condition} (a SQL predicate, e.g. {@code
+   * event_date = '2026-11-21'}) with {@code rows}; every written row must match it.
+   */
+  public long replace(TableSpec spec, Dataset<Row> rows, String condition) {
+    long before = ensureAndVersion(spec);
+    conform(spec, rows).write().format("delta").mode("overwrite")
+        .option("replaceWhere", condition)
+        .save(warehouse.path(spec));
+    return rowsCommittedSince(spec, before, "numOutputRows");
+  }
+
+  /** Replaces the whole table content (small dimension or snapshot tables). */
+  public long overwrite(TableSpec spec, Dataset<Row> rows) {
+    long before = ensureAndVersion(spec);
+    conform(spec, rows).write().format("delta").mode("overwrite").save(warehouse.path(spec));
+    return rowsCommittedSince(spec, before, "numOutputRows");
+  }
+
+  /** Appends rows (logs such as ops.job_runs). */
+  public long append(TableSpec spec, Dataset<Row> rows) {
+    long before = ensureAndVersion(spec);
+    conform(spec, rows).write().format("delta").mode("append").save(warehouse.path(spec));
+    return rowsCommittedSince(spec, before, "numOutputRows");
+  }
+
+  /**
+   * Upserts by key: a source row replaces the target row with the same key when {@code
+   * replaceWhen} (over {@code s.} and {@code t.}) holds, and is inserted when the key is new.
+   * Returns rows inserted plus rows updated.
+   */
+  public long upsert(TableSpec spec, Dataset<Row> rows, List<String> keys, String replaceWhen) {
+    long before = ensureAndVersion(spec);
+    List<String> on = new ArrayList<>();
+    for (String k : keys) {
+      on.add("t.`" + k + "` = s.`" + k + "`");
+    }
+    DeltaTable.forPath(warehouse.spark(), warehouse.path(spec)).as("t")
+        .merge(conform(spec, rows).as("s"), String.join(" AND ", on))
+        .whenMatched(replaceWhen).updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
+    return rowsCommittedSince(spec, before, "numTargetRowsInserted")
+        + rowsCommittedSince(spec, before, "numTargetRowsUpdated");
+  }
+
+  private long ensureAndVersion(TableSpec spec) {
+    warehouse.ensure(spec);
+    return warehouse.lastCommit(spec).version();
+  }
+
+  /**
+   * A metric of the commit this writer just made; 0 when the write committed nothing (Delta
+   * skips the commit of an empty replace), so an older commit's figures are never reported.
+   */
+  private long rowsCommittedSince(TableSpec spec, long before, String metric) {
+    Warehouse.Commit last = warehouse.lastCommit(spec);
+    if (last.version() == before) {
+      return 0;
+    }
+    return Long.parseLong(last.metrics().getOrDefault(metric, "0"));
+  }
+
+  static Dataset<Row> conform(TableSpec spec, Dataset<Row> rows) {
+    List<String> have = Arrays.asList(rows.columns());
+    List<String> want = Arrays.asList(spec.schema().fieldNames());
+    for (String c : have) {
+      if (!want.contains(c)) {
+        throw new IllegalStateException("column " + c + " is not in table " + spec.name());
+      }
+    }
+    List<Column> select = new ArrayList<>();
+    for (StructField f : spec.schema().fields()) {
+      if (!have.contains(f.name())) {
+        throw new IllegalStateException("table " + spec.name() + " needs column " + f.name());
+      }
+      select.add(col(f.name()).cast(f.dataType()).as(f.name()));
+    }
+    return rows.select(select.toArray(new Column[0]));
+  }
+}

@@ -1,0 +1,169 @@
+package com.community.analytics.common.catalog;
+
+import com.community.analytics.common.config.AppConfig;
+import com.community.analytics.common.config.CommonKeys;
+import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Option;
+
+/**
+ * The curated tables of one warehouse: where each lives, how it is registered by name, and how
+ * it is read. With {@code catalog.type: embedded} the Delta logs under the warehouse are the
+ * catalog: {@link #attach} registers every table found there, so names resolve in every run
+ * without a metastore service. With {@code hive} the cluster's metastore keeps the names.
+ *
+ * <p>Cost: {@link #attach} lists two directory levels and reads each table's Delta log once.
+ */
+public final class Warehouse {
+  private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
+
+  private final SparkSession spark;
+  private final String root;
+  private final boolean embedded;
+
+  private Warehouse(SparkSession spark, String root, boolean embedded) {
+    this.spark = spark;
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    this.embedded = embedded;
+  }
+
+  /** Opens the warehouse of {@code config} and registers its tables by name. */
+  public static Warehouse attach(SparkSession spark, AppConfig config) {
+    Warehouse w = new Warehouse(spark, config.getString(CommonKeys.WAREHOUSE_ROOT),
+        "embedded".equals(config.getString(CommonKeys.CATALOG_TYPE)));
+    if (w.embedded) {
+      w.registerExistingTables();
+    }
+    return w;
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(TableSpec spec) {
+    return root + "/" + spec.database() + "/" + spec.table();
+  }
+
+  public boolean exists(TableSpec spec) {
+    return DeltaTable.isDeltaTable(spark, path(spec));
+  }
+
+  /** Creates the table with its schema, comments and partitioning when it does not exist. */
+  public void ensure(TableSpec spec) {
+    createDatabase(spec.database());
+    DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark)
+        .tableName(spec.name())
+        .location(path(spec))
+        .addColumns(spec.schema())
+        .comment(spec.comment());
+    if (spec.partitionColumn() != null) {
+      builder = builder.partitionedBy(spec.partitionColumn());
+    }
+    if (embedded && !locationMatches(spec.name(), path(spec))) {
+      dropRegistration(spec.name());
+    }
+    builder.execute();
+  }
+
+  /** Reads the table (empty with its schema when it was never written). */
+  public Dataset<Row> read(TableSpec spec) {
+    if (!exists(spec)) {
+      return spark.createDataFrame(java.util.List.of(), spec.schema());
+    }
+    return spark.read().format("delta").load(path(spec));
+  }
+
+  /** A table version with the Delta metrics of its commit (e.g. numOutputRows). */
+  public record Commit(long version, Map<String, String> metrics) {}
+
+  /** The table's latest commit. Cost: reads the tail of the Delta log. */
+  public Commit lastCommit(TableSpec spec) {
+    Row last = DeltaTable.forPath(spark, path(spec)).history(1)
+        .select("version", "operationMetrics").first();
+    Map<String, String> metrics = last.isNullAt(1) ? Map.of() : last.getJavaMap(1);
+    return new Commit(last.getLong(0), metrics);
+  }
+
+  private void registerExistingTables() {
+    Path rootPath = new Path(root);
+    try {
+      FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(rootPath)) {
+        return;
+      }
+      for (FileStatus db : fs.listStatus(rootPath)) {
+        if (!db.isDirectory() || db.getPath().getName().startsWith("_")) {
+          continue;
+        }
+        for (FileStatus table : fs.listStatus(db.getPath())) {
+          if (table.isDirectory() && fs.exists(new Path(table.getPath(), "_delta_log"))) {
+            register(db.getPath().getName() + "." + table.getPath().getName(),
+                table.getPath().toString());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list warehouse " + root, e);
+    }
+  }
+
+  private void register(String name, String location) {
+    if (locationMatches(name, location)) {
+      return;
+    }
+    dropRegistration(name);
+    createDatabase(name.split("\\.")[0]);
+    spark.sql("CREATE TABLE IF NOT EXISTS " + quote(name) + " USING delta LOCATION '"
+        + location.replace("'", "\\'") + "'");
+    LOG.debug("registered {} at {}", name, location);
+  }
+
+  private void createDatabase(String database) {
+    spark.sql("CREATE DATABASE IF NOT EXISTS `" + database + "`");
+  }
+
+  private boolean locationMatches(String name, String location) {
+    String[] parts = name.split("\\.");
+    TableIdentifier id = new TableIdentifier(parts[1], Option.apply(parts[0]));
+    var catalog = spark.sessionState().catalog();
+    if (!catalog.tableExists(id)) {
+      return false;
+    }
+    CatalogTable table;
+    try {
+      table = catalog.getTableMetadata(id);
+    } catch (Exception e) {
+      return false;
+    }
+    return new Path(table.location()).toUri().getPath()
+        .equals(new Path(location).toUri().getPath());
+  }
+
+  private void dropRegistration(String name) {
+    // Tables are external (explicit LOCATION): dropping the name never deletes data.
+    spark.sql("DROP TABLE IF EXISTS " + quote(name));
+  }
+
+  private static String quote(String name) {
+    String[] parts = name.split("\\.");
+    return "`" + parts[0] + "`.`" + parts[1] + "`";
+  }
+}

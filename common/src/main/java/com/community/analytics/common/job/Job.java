@@ -1,0 +1,38 @@
+package com.community.analytics.common.job;
+
+import com.community.analytics.common.cli.JobArgs;
+import com.community.analytics.common.cli.JobOption;
+import com.community.analytics.common.config.ConfigKey;
+import java.util.List;
+
+/**
+ * A job: a name the command line selects, its options and config keys, and a body that runs
+ * with a {@link JobContext}. The runner does the rest (parsing, config, session, run log, exit
+ * codes), so a job holds only its own logic.
+ */
+public interface Job {
+  String name();
+
+  /** One line for the job list and {@code --help}. */
+  String description();
+
+  /** Options beyond the shared ones ({@code --config --date --from --to --set}). */
+  default List<JobOption> options() {
+    return List.of();
+  }
+
+  /** Config keys this job reads; together with every other job's they form the schema. */
+  default List<ConfigKey> configKeys() {
+    return List.of();
+  }
+
+  /** Checks the arguments before a session is built; throw UsageException to exit 2. */
+  default void check(JobArgs args) {}
+
+  /** Whether the run is recorded in ops.job_runs (false for read-only jobs like sql). */
+  default boolean recordsRun() {
+    return true;
+  }
+
+  void run(JobContext context) throws Exception;
+}

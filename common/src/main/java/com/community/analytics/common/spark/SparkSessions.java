@@ -1,0 +1,52 @@
+package com.community.analytics.common.spark;
+
+import com.community.analytics.common.config.AppConfig;
+import com.community.analytics.common.config.CommonKeys;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one session builder. Sets only application defaults ({@code setIfMissing}): Delta's
+ * extension and catalog, UTC session time, and the s3a settings from config. Master, memory and
+ * paths come from spark-submit or the local launcher, never from here.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  public static SparkSession create(String appName, AppConfig config) {
+    SparkConf conf = new SparkConf();
+    applyDefaults(conf, appName, config);
+    SparkSession.Builder builder = SparkSession.builder().config(conf);
+    if ("hive".equals(config.getString(CommonKeys.CATALOG_TYPE))) {
+      builder.enableHiveSupport();
+    }
+    return builder.getOrCreate();
+  }
+
+  /** The defaults, separate so tests build their shared session the same way. */
+  public static void applyDefaults(SparkConf conf, String appName, AppConfig config) {
+    conf.setIfMissing("spark.app.name", appName);
+    conf.setIfMissing("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    conf.setIfMissing("spark.sql.catalog.spark_catalog",
+        "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    // Times are stored in UTC; business dates are derived explicitly in the business zone.
+    conf.setIfMissing("spark.sql.session.timeZone", "UTC");
+    if (config != null) {
+      applyS3(conf, config);
+    }
+  }
+
+  private static void applyS3(SparkConf conf, AppConfig config) {
+    if (config.isSet(CommonKeys.S3_ENDPOINT)) {
+      conf.setIfMissing("spark.hadoop.fs.s3a.endpoint", config.getString(CommonKeys.S3_ENDPOINT));
+    }
+    conf.setIfMissing("spark.hadoop.fs.s3a.path.style.access",
+        String.valueOf(config.getBoolean(CommonKeys.S3_PATH_STYLE)));
+    if (config.isSet(CommonKeys.S3_ACCESS_KEY)) {
+      conf.setIfMissing("spark.hadoop.fs.s3a.access.key",
+          config.getString(CommonKeys.S3_ACCESS_KEY));
+      conf.setIfMissing("spark.hadoop.fs.s3a.secret.key",
+          config.getString(CommonKeys.S3_SECRET_KEY));
+    }
+  }
+}

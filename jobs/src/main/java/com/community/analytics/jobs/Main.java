@@ -1,0 +1,31 @@
+package com.community.analytics.jobs;
+
+import com.community.analytics.common.job.Job;
+import com.community.analytics.common.job.JobRunner;
+import com.community.analytics.jobs.generate.GenerateJob;
+import com.community.analytics.jobs.ingest.IngestJob;
+import com.community.analytics.jobs.sql.SqlJob;
+import java.util.List;
+
+/**
+ * The entry point of the jobs jar: {@code spark-submit --class
+ * com.community.analytics.jobs.Main community-jobs.jar <job> [options]}, or {@code
+ * bin/community <job> [options]} locally. Exit codes: 0 success, 1 failure, 2 usage or config
+ * mistake.
+ */
+public final class Main {
+  private Main() {}
+
+  /** Every job of the jar, in the order the help lists them. */
+  public static List<Job> jobs() {
+    return List.of(new GenerateJob(), new IngestJob(), new SqlJob(System.out));
+  }
+
+  public static JobRunner runner() {
+    return new JobRunner("community", jobs());
+  }
+
+  public static void main(String[] args) {
+    System.exit(runner().run(args, System.out, System.err));
+  }
+}

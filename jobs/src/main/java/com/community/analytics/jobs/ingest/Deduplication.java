@@ -1,0 +1,38 @@
+package com.community.analytics.jobs.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Removes re-delivered events. Within a batch the first delivery wins (earliest folder, then
+ * file, then line), so the choice is deterministic; across runs an event already in silver is a
+ * duplicate. Cost: one shuffle by event_id for the window, one join for the silver check.
+ */
+public final class Deduplication {
+  private Deduplication() {}
+
+  /** One row per event_id: its first delivery. Needs arrival_date, source_file, line_number. */
+  public static Dataset<Row> firstDeliveries(Dataset<Row> events) {
+    return events
+        .withColumn("delivery_rank", row_number().over(Window.partitionBy("event_id")
+            .orderBy(col("arrival_date"), col("source_file"), col("line_number"))))
+        .where(col("delivery_rank").equalTo(1))
+        .drop("delivery_rank");
+  }
+
+  /** The events whose id is not in {@code existingIds} (a one-column event_id dataset). */
+  public static Dataset<Row> notIn(Dataset<Row> events, Dataset<Row> existingIds) {
+    return events.join(existingIds, events.col("event_id").equalTo(existingIds.col("event_id")),
+        "left_anti");
+  }
+
+  /** The events whose id is in {@code existingIds}. */
+  public static Dataset<Row> in(Dataset<Row> events, Dataset<Row> existingIds) {
+    return events.join(existingIds, events.col("event_id").equalTo(existingIds.col("event_id")),
+        "left_semi");
+  }
+}

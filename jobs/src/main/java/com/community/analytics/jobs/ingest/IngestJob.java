@@ -1,0 +1,221 @@
+package com.community.analytics.jobs.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
+import com.community.analytics.common.catalog.SilverTables;
+import com.community.analytics.common.catalog.TableSpec;
+import com.community.analytics.common.config.AppConfig;
+import com.community.analytics.common.config.CommonKeys;
+import com.community.analytics.common.config.ConfigKey;
+import com.community.analytics.common.job.Job;
+import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.runlog.RunMetrics;
+import com.community.analytics.common.spark.Phases;
+import com.community.analytics.common.time.DateRange;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ingest --date D} (or {@code --from/--to}): raw arrival folders to silver.
+ *
+ * <p>Inputs: {@code <lake>/raw/events/dt=D/} (JSON lines, gzip allowed, or Parquet), and the
+ * users and content snapshot folders of the same dates when present. Outputs: {@code
+ * silver.events} (new distinct events, partitioned by event_date; a rerun replaces the rows that
+ * arrived in the same folders), {@code silver.users} and {@code silver.content} (upserted, newest
+ * snapshot wins), {@code ops.quarantine} (rejected rows of those folders, replaced on rerun).
+ *
+ * <p>Reconciliation: rows read = accepted + duplicates + quarantined, recorded in ops.job_runs;
+ * the run fails when it does not hold. Cost: one pass over the folders (cached), one shuffle by
+ * event_id for deduplication, and a join against only the silver partitions of the event dates
+ * in the batch (never all of silver); two small collects (counts per reason, event dates).
+ */
+public final class IngestJob implements Job {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+
+  public static final ConfigKey FUTURE_TOLERANCE_HOURS = ConfigKey.integer(
+      "ingest.future_tolerance_hours", 24,
+      "event times later than the end of the arrival day plus this many hours are quarantined");
+  public static final ConfigKey ON_MISSING_FOLDER = ConfigKey.oneOf("ingest.on_missing_folder",
+      "fail", "a missing raw events folder fails the run (fail) or is skipped with a warning "
+          + "(skip)", "fail", "skip");
+  public static final ConfigKey REQUIRE_SUCCESS = ConfigKey.bool("ingest.require_success_marker",
+      true, "refuse a raw events folder without its _SUCCESS marker (it may still be arriving)");
+
+  @Override
+  public String name() {
+    return "ingest";
+  }
+
+  @Override
+  public String description() {
+    return "validate raw arrival folders into silver.events, silver.users, silver.content, "
+        + "ops.quarantine";
+  }
+
+  @Override
+  public List<ConfigKey> configKeys() {
+    return List.of(FUTURE_TOLERANCE_HOURS, ON_MISSING_FOLDER, REQUIRE_SUCCESS);
+  }
+
+  @Override
+  public void check(com.community.analytics.common.cli.JobArgs args) {
+    args.requireDates();
+  }
+
+  @Override
+  public void run(JobContext ctx) {
+    SparkSession spark = ctx.spark();
+    AppConfig config = ctx.config();
+    DateRange dates = ctx.args().requireDates();
+    RawLake lake = new RawLake(spark, config.getString(CommonKeys.LAKE_ROOT));
+
+    List<RawLake.Folder> folders = Phases.run(spark, name(), "list folders",
+        () -> eventFolders(lake, dates, config));
+    Dataset<Row> lines = "parquet".equals(config.getString(CommonKeys.INPUT_FORMAT))
+        ? lake.readParquet(folders) : lake.readLines(folders);
+    RawEventParser parser = new RawEventParser(ZoneId.of(config.getString(CommonKeys.TIME_ZONE)),
+        config.getString(CommonKeys.DEFAULT_CURRENCY), config.getInt(FUTURE_TOLERANCE_HOURS));
+    Dataset<Row> parsed = EventValidation.parse(lines, parser)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      ingestEvents(ctx, dates, parsed);
+    } finally {
+      parsed.unpersist();
+    }
+    ingestDimension(ctx, lake, dates, "users", SilverTables.USERS, "user_id",
+        new DimensionParser(SilverTables.USERS, Set.of("user_id", "registered_at"),
+            Set.of("gender", "membership_tier")));
+    ingestDimension(ctx, lake, dates, "content", SilverTables.CONTENT, "content_id",
+        new DimensionParser(SilverTables.CONTENT, Set.of("content_id", "content_type"),
+            Set.of("content_type", "origin", "topic")));
+  }
+
+  private List<RawLake.Folder> eventFolders(RawLake lake, DateRange dates, AppConfig config) {
+    List<RawLake.Folder> folders = new ArrayList<>();
+    for (LocalDate day : dates.days()) {
+      RawLake.Folder f = lake.folder("events", day);
+      if (!f.exists()) {
+        if ("skip".equals(config.getString(ON_MISSING_FOLDER))) {
+          LOG.warn("raw events folder missing, skipped: {}", f.path());
+          continue;
+        }
+        throw new IllegalStateException("raw events folder missing: " + f.path());
+      }
+      if (!f.complete() && config.getBoolean(REQUIRE_SUCCESS)) {
+        throw new IllegalStateException("raw events folder has no _SUCCESS marker (incomplete): "
+            + f.path());
+      }
+      folders.add(f);
+    }
+    return folders;
+  }
+
+  private void ingestEvents(JobContext ctx, DateRange dates, Dataset<Row> parsed) {
+    SparkSession spark = ctx.spark();
+    RunMetrics metrics = ctx.metrics();
+    Map<String, Long> byReason = Phases.run(spark, name(), "validate", () -> countByReason(parsed));
+    long read = byReason.values().stream().mapToLong(Long::longValue).sum();
+    long valid = byReason.getOrDefault("", 0L);
+    byReason.remove("");
+    long quarantined = read - valid;
+
+    Dataset<Row> validEvents = EventValidation.validEvents(parsed);
+    List<Date> eventDates = Phases.run(spark, name(), "event dates", () -> validEvents
+        .select("event_date").distinct().collectAsList().stream().map(r -> r.getDate(0))
+        .sorted().toList());
+    Dataset<Row> existingIds = ctx.warehouse().read(SilverTables.EVENTS)
+        .where(col("event_date").isin(eventDates.toArray())
+            .and(col("arrival_date").between(Date.valueOf(dates.from()),
+                Date.valueOf(dates.to())).unary_$bang()))
+        .select("event_id");
+    Dataset<Row> first = Deduplication.firstDeliveries(validEvents).drop("line_number")
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long distinct = Phases.run(spark, name(), "deduplicate in batch", first::count);
+      long seenBefore = Phases.run(spark, name(), "find re-deliveries",
+          () -> Deduplication.in(first, existingIds).count());
+      long accepted = Phases.run(spark, name(), "write silver.events",
+          () -> ctx.writer().replace(SilverTables.EVENTS, Deduplication.notIn(first, existingIds),
+              arrivalPredicate("arrival_date", dates)));
+      long quarantineWritten = Phases.run(spark, name(), "write ops.quarantine",
+          () -> ctx.writer().replace(SilverTables.QUARANTINE,
+              EventValidation.quarantine(parsed, "events"),
+              arrivalPredicate("run_date", dates) + " AND source = 'events'"));
+      long duplicates = (valid - distinct) + seenBefore;
+
+      metrics.addRead(read);
+      metrics.addWritten(SilverTables.EVENTS.name(), accepted);
+      metrics.addWritten(SilverTables.QUARANTINE.name(), quarantineWritten);
+      metrics.count("accepted", accepted);
+      metrics.count("duplicates", duplicates);
+      metrics.count("duplicates_in_batch", valid - distinct);
+      metrics.count("duplicates_in_silver", seenBefore);
+      metrics.count("quarantined", quarantineWritten);
+      metrics.count("event_dates", eventDates.size());
+      byReason.forEach((reason, n) -> metrics.count("quarantined." + reason, n));
+      LOG.info("ingest {}: read {} = accepted {} + duplicates {} + quarantined {}", dates, read,
+          accepted, duplicates, quarantineWritten);
+      Reconciliation.check(read, accepted, duplicates, quarantineWritten, quarantined);
+    } finally {
+      first.unpersist();
+    }
+  }
+
+  /** Rows per quarantine reason; valid rows under the empty reason. One small collect. */
+  private static Map<String, Long> countByReason(Dataset<Row> parsed) {
+    Map<String, Long> counts = new TreeMap<>();
+    for (Row r : parsed.groupBy("reason").count().collectAsList()) {
+      counts.put(r.isNullAt(0) ? "" : r.getString(0), r.getLong(1));
+    }
+    return counts;
+  }
+
+  private void ingestDimension(JobContext ctx, RawLake lake, DateRange dates, String kind,
+      TableSpec table, String key, DimensionParser parser) {
+    List<RawLake.Folder> folders = new ArrayList<>();
+    for (LocalDate day : dates.days()) {
+      RawLake.Folder f = lake.folder("dims/" + kind, day);
+      if (f.exists()) {
+        folders.add(f);
+      }
+    }
+    SparkSession spark = ctx.spark();
+    Dataset<Row> parsed = parser.parse(lake.readLines(folders))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> newest = parser.valid(parsed)
+          .withColumn("snapshot_rank", row_number().over(Window.partitionBy(key)
+              .orderBy(col("snapshot_date").desc())))
+          .where(col("snapshot_rank").equalTo(1)).drop("snapshot_rank");
+      long upserted = Phases.run(spark, name(), "upsert " + table.name(),
+          () -> ctx.writer().upsert(table, newest, List.of(key),
+              "s.snapshot_date >= t.snapshot_date"));
+      long quarantined = Phases.run(spark, name(), "quarantine " + kind,
+          () -> ctx.writer().replace(SilverTables.QUARANTINE,
+              EventValidation.quarantine(parsed, kind),
+              arrivalPredicate("run_date", dates) + " AND source = '" + kind + "'"));
+      ctx.metrics().addWritten(table.name(), upserted);
+      ctx.metrics().count(kind + "_quarantined", quarantined);
+    } finally {
+      parsed.unpersist();
+    }
+  }
+
+  static String arrivalPredicate(String column, DateRange dates) {
+    return column + " >= '" + dates.from() + "' AND " + column + " <= '" + dates.to() + "'";
+  }
+}

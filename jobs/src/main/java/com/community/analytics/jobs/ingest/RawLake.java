@@ -1,0 +1,227 @@
+package com.community.analytics.jobs.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.struct;
+
+import com.community.analytics.common.catalog.TableSpec;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads raw folders of the lake ({@code <lake>/raw/<kind>/dt=YYYY-MM-DD/}) as lines, one row per
+ * line with its file and line number, plus one row per file that could not be read (with the
+ * error), so nothing is lost silently. Files are read in parallel, one task per file (gzip is
+ * not splittable anyway); a file that fails part-way keeps the lines read before the failure.
+ *
+ * <p>Cost: a listing per folder on the driver, one pass over the files; no shuffle.
+ */
+public final class RawLake {
+  public static final StructType LINES = TableSpec.schema(
+      TableSpec.column("arrival_date", DataTypes.DateType, "folder dt"),
+      TableSpec.column("source_file", DataTypes.StringType, "file path"),
+      TableSpec.column("line_number", DataTypes.LongType, "1-based line number"),
+      TableSpec.column("raw", DataTypes.StringType, "line text"),
+      TableSpec.column("read_error", DataTypes.StringType, "why the file could not be read"));
+
+  /** What a folder holds. */
+  public record Folder(LocalDate date, String path, boolean exists, boolean complete,
+      List<String> files) {}
+
+  private final SparkSession spark;
+  private final String lakeRoot;
+
+  public RawLake(SparkSession spark, String lakeRoot) {
+    this.spark = spark;
+    this.lakeRoot = lakeRoot.endsWith("/") ? lakeRoot.substring(0, lakeRoot.length() - 1)
+        : lakeRoot;
+  }
+
+  public String folderPath(String kind, LocalDate date) {
+    return lakeRoot + "/raw/" + kind + "/dt=" + date;
+  }
+
+  /** Lists a folder: whether it exists, has its {@code _SUCCESS} marker, and its data files. */
+  public Folder folder(String kind, LocalDate date) {
+    Path dir = new Path(folderPath(kind, date));
+    try {
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(dir)) {
+        return new Folder(date, dir.toString(), false, false, List.of());
+      }
+      List<String> files = new ArrayList<>();
+      FileStatus[] listing = fs.listStatus(dir);
+      java.util.Arrays.sort(listing, Comparator.comparing(s -> s.getPath().getName()));
+      for (FileStatus s : listing) {
+        String name = s.getPath().getName();
+        if (s.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+          files.add(s.getPath().toString());
+        }
+      }
+      boolean complete = fs.exists(new Path(dir, "_SUCCESS"));
+      return new Folder(date, dir.toString(), true, complete, files);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  /** Reads the JSON-lines files of the folders as {@link #LINES} rows. */
+  public Dataset<Row> readLines(List<Folder> folders) {
+    List<Row> tasks = new ArrayList<>();
+    for (Folder f : folders) {
+      for (String file : f.files()) {
+        tasks.add(RowFactory.create(Date.valueOf(f.date()), file));
+      }
+    }
+    if (tasks.isEmpty()) {
+      return spark.createDataFrame(List.of(), LINES);
+    }
+    HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(jsc.parallelize(tasks, tasks.size())
+        .flatMap(task -> readFile(conf.get(), task.getDate(0), task.getString(1))),
+        LINES);
+  }
+
+  /**
+   * Reads Parquet folders as {@link #LINES} rows, each record rendered as a JSON line so one
+   * parser validates both formats. Line numbers are the record's position in the read.
+   */
+  public Dataset<Row> readParquet(List<Folder> folders) {
+    Dataset<Row> all = null;
+    for (Folder f : folders) {
+      if (f.files().isEmpty()) {
+        continue;
+      }
+      Dataset<Row> part = spark.read().parquet(f.files().toArray(new String[0]))
+          .select(lit(Date.valueOf(f.date())).as("arrival_date"),
+              org.apache.spark.sql.functions.input_file_name().as("source_file"),
+              monotonically_increasing_id().plus(1).as("line_number"),
+              to_json(struct(col("*"))).as("raw"),
+              lit(null).cast(DataTypes.StringType).as("read_error"));
+      all = all == null ? part : all.unionByName(part);
+    }
+    return all == null ? spark.createDataFrame(List.of(), LINES) : all;
+  }
+
+  /**
+   * The lines of one file, read lazily so a large file never sits in memory. A read error ends
+   * the file with one row carrying the error instead of a line.
+   */
+  static java.util.Iterator<Row> readFile(Configuration conf, Date date, String file) {
+    return new java.util.Iterator<>() {
+      private BufferedReader reader;
+      private long line;
+      private Row next;
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        if (next == null && !done) {
+          next = advance();
+        }
+        return next != null;
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        Row row = next;
+        next = null;
+        return row;
+      }
+
+      private Row advance() {
+        try {
+          if (reader == null) {
+            Path path = new Path(file);
+            FileSystem fs = path.getFileSystem(conf);
+            CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+            InputStream raw = fs.open(path);
+            InputStream in = codec == null ? raw : codec.createInputStream(raw);
+            reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8),
+                1 << 16);
+          }
+          String text;
+          while ((text = reader.readLine()) != null) {
+            line++;
+            if (!text.isEmpty()) {
+              return RowFactory.create(date, file, line, text, null);
+            }
+          }
+          finish();
+          return null;
+        } catch (IOException | RuntimeException e) {
+          finish();
+          return RowFactory.create(date, file, null, null, "unreadable after " + line
+              + " lines: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+      }
+
+      private void finish() {
+        done = true;
+        if (reader != null) {
+          try {
+            reader.close();
+          } catch (IOException ignored) {
+            // The file was read as far as it could be; a failed close loses nothing.
+          }
+        }
+      }
+    };
+  }
+
+  /** Hadoop's Configuration is not Serializable; this carries it to the executors. */
+  static final class HadoopConf implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private transient Configuration conf;
+
+    HadoopConf(Configuration conf) {
+      this.conf = conf;
+    }
+
+    Configuration get() {
+      return conf;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+      conf.write(new DataOutputStream(out));
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException {
+      conf = new Configuration(false);
+      conf.readFields(new DataInputStream(in));
+    }
+  }
+}
