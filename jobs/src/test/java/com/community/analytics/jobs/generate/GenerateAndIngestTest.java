@@ -1,0 +1,63 @@
+package com.community.analytics.jobs.generate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.testing.SparkTestSession;
+import com.community.analytics.jobs.ingest.IngestJob;
+import com.community.analytics.jobs.support.JobFixture;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generator's ground truth and ingest agree exactly, row for row and reason for reason. */
+class GenerateAndIngestTest {
+  private final SparkSession spark = SparkTestSession.get();
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void ingestFindsExactlyWhatTheGeneratorPlanted() throws Exception {
+    JobFixture f = new JobFixture(tmp);
+    Map<String, String> small = Map.of("generator.members", "60", "generator.days", "8",
+        "generator.broken_share", "0.05", "generator.duplicate_share", "0.05",
+        "generator.late_share", "0.1", "generator.partitions", "2");
+    f.run(new GenerateJob(), small);
+    JsonNode truth = new ObjectMapper().readTree(f.lake.resolve("ground_truth/summary.json")
+        .toFile()).get("counts");
+    JobContext ingest = f.run(new IngestJob(), small, "--from", "2026-08-24", "--to",
+        "2026-08-31");
+
+    long distinct = truth.get("distinct_valid_events").asLong();
+    assertTrue(distinct > 1000, "a meaningful lake: " + distinct);
+    assertEquals(distinct, spark.read().format("delta").load(f.warehouse + "/silver/events")
+        .count());
+    assertEquals(truth.get("duplicate_rows").asLong(),
+        ingest.metrics().counts().get("duplicates"));
+    Map<String, Long> quarantined = spark.read().format("delta")
+        .load(f.warehouse + "/ops/quarantine").where("source = 'events'").groupBy("reason")
+        .count().collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
+    Iterator<Map.Entry<String, JsonNode>> kinds = truth.get("broken_rows").fields();
+    int kindCount = 0;
+    while (kinds.hasNext()) {
+      Map.Entry<String, JsonNode> k = kinds.next();
+      assertEquals(k.getValue().asLong(), quarantined.getOrDefault(k.getKey(), 0L), k.getKey());
+      kindCount++;
+    }
+    assertEquals(6, kindCount, "every broken kind was planted");
+    assertEquals(truth.get("unreadable_files").asLong(), quarantined.get("unreadable_file"));
+    assertEquals(truth.get("raw_event_rows").asLong() + truth.get("unreadable_files").asLong(),
+        ingest.metrics().rowsRead());
+    assertTrue(truth.get("late_events").asLong() > 0);
+    assertEquals(60L, spark.read().format("delta").load(f.warehouse + "/silver/users").count());
+  }
+}

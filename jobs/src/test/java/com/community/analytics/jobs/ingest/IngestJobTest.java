@@ -1,0 +1,182 @@
+package com.community.analytics.jobs.ingest;
+
+import static com.community.analytics.common.testing.SparkTestSession.assertDataFrameEquals;
+import static com.community.analytics.jobs.support.JobFixture.event;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.community.analytics.common.catalog.SilverTables;
+import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.testing.SparkTestSession;
+import com.community.analytics.jobs.support.JobFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestJobTest {
+  private static final LocalDate D1 = LocalDate.of(2026, 11, 20);
+  private static final LocalDate D2 = LocalDate.of(2026, 11, 21);
+  private final SparkSession spark = SparkTestSession.get();
+
+  @TempDir
+  Path tmp;
+
+  private List<String> ids(JobFixture f, TableSpecRead table) {
+    return table.read(f).select("event_id").orderBy("event_id").collectAsList().stream()
+        .map(r -> r.getString(0)).collect(Collectors.toList());
+  }
+
+  private interface TableSpecRead {
+    Dataset<Row> read(JobFixture f);
+  }
+
+  private Dataset<Row> events(JobFixture f) {
+    return spark.read().format("delta").load(f.warehouse + "/silver/events");
+  }
+
+  private Dataset<Row> quarantine(JobFixture f) {
+    return spark.read().format("delta").load(f.warehouse + "/ops/quarantine");
+  }
+
+  /** A copy detached from the table, to compare a table before and after a rerun. */
+  private Dataset<Row> snapshot(Dataset<Row> df, String... order) {
+    return spark.createDataFrame(df.orderBy(order[0], java.util.Arrays.copyOfRange(order, 1,
+        order.length)).collectAsList(), df.schema());
+  }
+
+  private void writeDay1(JobFixture f) throws Exception {
+    f.writeRaw("events", D1, "part-0.json.gz", List.of(
+        event("e1", "2026-11-20T09:00:00+08:00", "u1", "login", ""),
+        event("e1", "2026-11-20T09:00:00+08:00", "u1", "login", ""),
+        event("e2", "2026-11-20T10:00:00+08:00", "u2", "content_view",
+            "\"content_id\":\"c1\",\"channel\":\"Feed\""),
+        "{\"event_id\":\"b1\",",
+        event("b2", "2026-11-20T10:00:00+08:00", "u2", "teleport", ""),
+        event("b3", "2026-11-20T10:00:00+08:00", "u2", "purchase",
+            "\"order_id\":\"o\",\"amount\":-1"),
+        event("b4", "not a time", "u2", "login", ""),
+        event("b5", "2027-06-01T10:00:00+08:00", "u2", "login", ""),
+        "{\"event_id\":\"b6\",\"event_time\":\"2026-11-20T10:00:00Z\",\"event_type\":\"login\"}"),
+        false);
+    Path corrupt = f.lake.resolve("raw/events/dt=" + D1 + "/part-1.json.gz");
+    Files.write(corrupt, new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8});
+    f.writeRaw("events", D1, "part-2.json", List.of(
+        event("e5", "2026-11-20T23:30:00+08:00", "u3", "like", "\"content_id\":\"c2\"")), true);
+  }
+
+  @Test
+  void quarantinesEveryBrokenKindAndReconciles() throws Exception {
+    JobFixture f = new JobFixture(tmp);
+    writeDay1(f);
+    JobContext ctx = f.run(new IngestJob(), Map.of(), "--date", D1.toString());
+
+    assertEquals(List.of("e1", "e2", "e5"), ids(f, this::events));
+    Map<String, Long> reasons = quarantine(f).groupBy("reason").count().collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
+    assertEquals(Map.of("malformed_json", 1L, "unknown_event_type", 1L, "negative_amount", 1L,
+        "unparseable_time", 1L, "future_time", 1L, "missing_required_field", 1L,
+        "unreadable_file", 1L), reasons);
+    Row unreadable = quarantine(f).where("reason = 'unreadable_file'").first();
+    assertTrue(unreadable.getString(unreadable.fieldIndex("source_file")).endsWith("part-1.json.gz"));
+    Map<String, Long> c = ctx.metrics().counts();
+    assertEquals(11L, ctx.metrics().rowsRead(), "10 lines and one unreadable file");
+    assertEquals(3L, c.get("accepted"));
+    assertEquals(1L, c.get("duplicates"));
+    assertEquals(7L, c.get("quarantined"));
+    Row e2 = events(f).where("event_id = 'e2'").first();
+    assertEquals("feed", e2.getString(e2.fieldIndex("channel")));
+  }
+
+  @Test
+  void deduplicatesAcrossRunsAndLandsLateEventsInTheirOwnDate() throws Exception {
+    JobFixture f = new JobFixture(tmp);
+    writeDay1(f);
+    f.writeRaw("events", D2, "part-0.json", List.of(
+        event("e2", "2026-11-20T10:00:00+08:00", "u2", "content_view",
+            "\"content_id\":\"c1\",\"channel\":\"Feed\""),
+        event("e3", "2026-11-21T08:00:00+08:00", "u3", "login", ""),
+        event("e4", "2026-11-18T12:00:00+08:00", "u4", "login", "")), true);
+
+    f.run(new IngestJob(), Map.of(), "--date", D1.toString());
+    JobContext second = f.run(new IngestJob(), Map.of(), "--date", D2.toString());
+    assertEquals(1L, second.metrics().counts().get("duplicates_in_silver"));
+    assertEquals(2L, second.metrics().counts().get("accepted"));
+    assertEquals(List.of("e1", "e2", "e3", "e4", "e5"), ids(f, this::events));
+    Row late = events(f).where("event_id = 'e4'").first();
+    assertEquals("2026-11-18", late.getDate(late.fieldIndex("event_date")).toString());
+    assertEquals(D2.toString(), late.getDate(late.fieldIndex("arrival_date")).toString());
+
+    // A backfill of both days at once gives the same silver table as the two nightly runs.
+    JobFixture range = new JobFixture(tmp.resolve("range"));
+    Files.createDirectories(range.root);
+    writeDay1(range);
+    range.writeRaw("events", D2, "part-0.json", List.of(
+        event("e2", "2026-11-20T10:00:00+08:00", "u2", "content_view",
+            "\"content_id\":\"c1\",\"channel\":\"Feed\""),
+        event("e3", "2026-11-21T08:00:00+08:00", "u3", "login", ""),
+        event("e4", "2026-11-18T12:00:00+08:00", "u4", "login", "")), true);
+    range.run(new IngestJob(), Map.of(), "--from", D1.toString(), "--to", D2.toString());
+    assertDataFrameEquals(events(f).drop("source_file").orderBy("event_id"),
+        events(range).drop("source_file").orderBy("event_id"));
+  }
+
+  @Test
+  void rerunningADateGivesIdenticalTables() throws Exception {
+    JobFixture f = new JobFixture(tmp);
+    writeDay1(f);
+    f.run(new IngestJob(), Map.of(), "--date", D1.toString());
+    Dataset<Row> eventsBefore = snapshot(events(f), "event_id");
+    Dataset<Row> quarantineBefore = snapshot(quarantine(f), "source_file", "line_number");
+    f.run(new IngestJob(), Map.of(), "--date", D1.toString());
+    assertDataFrameEquals(eventsBefore, events(f).orderBy("event_id"));
+    assertDataFrameEquals(quarantineBefore, quarantine(f).orderBy("source_file", "line_number"));
+  }
+
+  @Test
+  void refusesMissingOrIncompleteFoldersUnlessConfigured() throws Exception {
+    JobFixture f = new JobFixture(tmp);
+    IllegalStateException missing = assertThrows(IllegalStateException.class,
+        () -> f.run(new IngestJob(), Map.of(), "--date", D1.toString()));
+    assertTrue(missing.getMessage().startsWith("raw events folder missing"), missing.getMessage());
+    f.writeRaw("events", D1, "part-0.json", List.of(event("e1", "2026-11-20T09:00:00+08:00",
+        "u1", "login", "")), false);
+    IllegalStateException incomplete = assertThrows(IllegalStateException.class,
+        () -> f.run(new IngestJob(), Map.of(), "--date", D1.toString()));
+    assertTrue(incomplete.getMessage().contains("_SUCCESS"), incomplete.getMessage());
+    JobContext skipped = f.run(new IngestJob(), Map.of("ingest.require_success_marker", "false",
+        "ingest.on_missing_folder", "skip"), "--from", D1.toString(), "--to", D2.toString());
+    assertEquals(1L, skipped.metrics().counts().get("accepted"));
+  }
+
+  @Test
+  void dimensionsKeepTheNewestSnapshotPerKey() throws Exception {
+    JobFixture f = new JobFixture(tmp);
+    f.writeRaw("events", D1, "p.json", List.of(), true);
+    f.writeRaw("events", D2, "p.json", List.of(), true);
+    f.writeRaw("dims/users", D1, "u.json", List.of(
+        "{\"user_id\":\"u1\",\"registered_at\":\"2026-11-01T00:00:00Z\",\"membership_tier\":"
+            + "\"BASIC\",\"follower_count\":10}",
+        "{\"user_id\":\"u2\",\"registered_at\":\"2026-11-02T00:00:00Z\"}",
+        "{\"registered_at\":\"2026-11-02T00:00:00Z\"}"), true);
+    f.writeRaw("dims/users", D2, "u.json", List.of(
+        "{\"user_id\":\"u1\",\"registered_at\":\"2026-11-01T00:00:00Z\",\"membership_tier\":"
+            + "\"vip\",\"follower_count\":600000}"), true);
+    f.run(new IngestJob(), Map.of(), "--date", D2.toString());
+    f.run(new IngestJob(), Map.of(), "--date", D1.toString());
+    List<Row> users = spark.read().format("delta").load(f.warehouse + "/silver/users")
+        .select("user_id", "membership_tier", "follower_count").orderBy("user_id")
+        .collectAsList();
+    assertEquals("[[u1,vip,600000], [u2,null,null]]", users.toString(),
+        "an older snapshot loaded later does not win");
+    assertEquals(1L, quarantine(f).where("source = 'users'").count());
+  }
+}

@@ -1,0 +1,80 @@
+package com.community.analytics.jobs.support;
+
+import com.community.analytics.common.cli.CommandLine;
+import com.community.analytics.common.config.AppConfig;
+import com.community.analytics.common.job.Job;
+import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.testing.SparkTestSession;
+import com.community.analytics.common.testing.TestConfigs;
+import com.community.analytics.jobs.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+/** A lake and warehouse under a temp folder, and a way to run a job on them in-process. */
+public final class JobFixture {
+  public final Path root;
+  public final Path lake;
+  public final Path warehouse;
+
+  public JobFixture(Path root) {
+    this.root = root;
+    this.lake = root.resolve("lake");
+    this.warehouse = root.resolve("warehouse");
+  }
+
+  public AppConfig config(Map<String, String> overrides) {
+    Path file = TestConfigs.write(root, "lake:\n  root: " + lake + "\nwarehouse:\n  root: "
+        + warehouse + "\n");
+    return TestConfigs.load(Main.runner().schema(), file, overrides);
+  }
+
+  /** Runs a job on the shared test session, as the runner would (without stopping it). */
+  public JobContext run(Job job, Map<String, String> overrides, String... args)
+      throws Exception {
+    CommandLine.Parsed parsed = CommandLine.parse(job.name(), "community " + job.name(),
+        job.description(), job.options(), args);
+    job.check(parsed.args());
+    JobContext ctx = JobContext.of(SparkTestSession.get(), config(overrides), parsed.args());
+    job.run(ctx);
+    return ctx;
+  }
+
+  /** Writes a raw file (gzip when the name ends .gz) and, if asked, the folder's _SUCCESS. */
+  public Path writeRaw(String kind, LocalDate dt, String file, List<String> lines,
+      boolean success) {
+    try {
+      Path dir = lake.resolve("raw/" + kind + "/dt=" + dt);
+      Files.createDirectories(dir);
+      Path path = dir.resolve(file);
+      byte[] text = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+      if (file.endsWith(".gz")) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream gz = new GZIPOutputStream(bytes)) {
+          gz.write(text);
+        }
+        text = bytes.toByteArray();
+      }
+      Files.write(path, text);
+      if (success) {
+        Files.write(dir.resolve("_SUCCESS"), new byte[0]);
+      }
+      return path;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static String event(String id, String time, String user, String type, String extra) {
+    return "{\"event_id\":\"" + id + "\",\"event_time\":\"" + time + "\",\"user_id\":\"" + user
+        + "\",\"event_type\":\"" + type + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+  }
+}
