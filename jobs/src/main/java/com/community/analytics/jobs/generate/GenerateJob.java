@@ -146,7 +146,8 @@ public final class GenerateJob implements Job {
 
   private static Dataset<Row> contentSnapshots(SparkSession spark, GeneratorSettings s,
       World w) {
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = new ObjectMapper().findAndRegisterModules()
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     ZoneId zone = ZoneId.of(s.zone());
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < w.contentIds.length; i++) {
@@ -248,8 +249,9 @@ public final class GenerateJob implements Job {
     summary.put("counts", c);
     summary.put("corrupt_files", corrupt);
 
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    json.findAndRegisterModules();
+    // One line, so Spark SQL can read it too: select * from json.`<lake>/ground_truth/summary.json`
+    ObjectMapper json = new ObjectMapper().findAndRegisterModules()
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     try (OutputStream out = fs.create(new Path(lake + "/ground_truth/summary.json"), true)) {
       out.write(json.writeValueAsBytes(summary));
     }
