@@ -58,7 +58,7 @@ class CliProcessTest {
   void usageAndConfigMistakesExitTwoWithOneLine() throws Exception {
     Result bogus = main(null, "ingest", "--bogus");
     assertEquals(2, bogus.code());
-    assertEquals(List.of("community ingest: ingest: Unknown option --bogus (see community "
+    assertEquals(List.of("community ingest: Unknown option --bogus (see community "
         + "ingest --help)"), ownLines(bogus.err()));
 
     Result date = main(null, "ingest", "--date", "2026-02-30");

@@ -134,7 +134,7 @@ public final class CommandLine {
     }
     if (result.isEmpty() || !errors.isEmpty()) {
       String first = errors.isEmpty() ? "invalid arguments" : errors.get(0);
-      throw new UsageException(job + ": " + first + " (see " + program + " --help)");
+      throw new UsageException(first + " (see " + program + " --help)");
     }
     Acc acc = result.get();
     return new Parsed(new JobArgs(job, acc.config, acc.date, acc.from, acc.to, acc.overrides,

@@ -31,9 +31,9 @@ class CommandLineTest {
 
   @Test
   void mistakesAreOneLineUsageErrors() {
-    assertEquals("job: Unknown option --bogus (see community job --help)",
+    assertEquals("Unknown option --bogus (see community job --help)",
         assertThrows(UsageException.class, () -> parse("--bogus")).getMessage());
-    assertEquals("job: malformed date '2026-13-01', expected YYYY-MM-DD (see community job "
+    assertEquals("malformed date '2026-13-01', expected YYYY-MM-DD (see community job "
         + "--help)", assertThrows(UsageException.class, () -> parse("--date", "2026-13-01"))
         .getMessage());
     assertThrows(UsageException.class, () -> parse("--from", "2026-11-02"));

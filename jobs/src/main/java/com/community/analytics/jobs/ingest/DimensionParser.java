@@ -59,7 +59,7 @@ public final class DimensionParser implements Serializable {
   }
 
   /** Valid rows in the shape of the silver table (snapshot_date = folder date). */
-  public Dataset<Row> valid(Dataset<Row> parsedRows) {
+  public static Dataset<Row> valid(Dataset<Row> parsedRows, TableSpec table) {
     List<Column> cols = new ArrayList<>();
     for (String name : table.schema().fieldNames()) {
       cols.add(col(name));

@@ -91,17 +91,37 @@ public final class IngestJob implements Job {
         config.getString(CommonKeys.DEFAULT_CURRENCY), config.getInt(FUTURE_TOLERANCE_HOURS));
     Dataset<Row> parsed = EventValidation.parse(lines, parser)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> users = dimension(lake, dates, "users", new DimensionParser(SilverTables.USERS,
+        Set.of("user_id", "registered_at"), Set.of("gender", "membership_tier")));
+    Dataset<Row> content = dimension(lake, dates, "content", new DimensionParser(
+        SilverTables.CONTENT, Set.of("content_id", "content_type"),
+        Set.of("content_type", "origin", "topic")));
     try {
-      ingestEvents(ctx, dates, parsed);
+      long rejected = ingestEvents(ctx, dates, parsed);
+      upsertDimension(ctx, users, SilverTables.USERS, "user_id");
+      upsertDimension(ctx, content, SilverTables.CONTENT, "content_id");
+      // One commit replaces every reject of these folders: events and snapshots alike.
+      long quarantined = Phases.run(spark, name(), "write ops.quarantine",
+          () -> ctx.writer().replace(SilverTables.QUARANTINE,
+              EventValidation.quarantine(parsed, "events")
+                  .unionByName(EventValidation.quarantine(users, "users"))
+                  .unionByName(EventValidation.quarantine(content, "content")),
+              arrivalPredicate("run_date", dates)));
+      long eventRejects = Phases.run(spark, name(), "count quarantined events",
+          () -> quarantinedEvents(ctx, dates));
+      ctx.metrics().addWritten(SilverTables.QUARANTINE.name(), quarantined);
+      ctx.metrics().count("quarantined", eventRejects);
+      ctx.metrics().count("dimension_rows_quarantined", quarantined - eventRejects);
+      RunMetrics m = ctx.metrics();
+      LOG.info("ingest {}: read {} = accepted {} + duplicates {} + quarantined {}", dates,
+          m.rowsRead(), m.counts().get("accepted"), m.counts().get("duplicates"), eventRejects);
+      Reconciliation.check(m.rowsRead(), m.counts().get("accepted"),
+          m.counts().get("duplicates"), eventRejects, rejected);
     } finally {
       parsed.unpersist();
+      users.unpersist();
+      content.unpersist();
     }
-    ingestDimension(ctx, lake, dates, "users", SilverTables.USERS, "user_id",
-        new DimensionParser(SilverTables.USERS, Set.of("user_id", "registered_at"),
-            Set.of("gender", "membership_tier")));
-    ingestDimension(ctx, lake, dates, "content", SilverTables.CONTENT, "content_id",
-        new DimensionParser(SilverTables.CONTENT, Set.of("content_id", "content_type"),
-            Set.of("content_type", "origin", "topic")));
   }
 
   private List<RawLake.Folder> eventFolders(RawLake lake, DateRange dates, AppConfig config) {
@@ -124,14 +144,17 @@ public final class IngestJob implements Job {
     return folders;
   }
 
-  private void ingestEvents(JobContext ctx, DateRange dates, Dataset<Row> parsed) {
+  /**
+   * Validates, deduplicates and writes the events; returns how many rows were rejected (they
+   * are written to the quarantine with the snapshot rejects, in one commit).
+   */
+  private long ingestEvents(JobContext ctx, DateRange dates, Dataset<Row> parsed) {
     SparkSession spark = ctx.spark();
     RunMetrics metrics = ctx.metrics();
     Map<String, Long> byReason = Phases.run(spark, name(), "validate", () -> countByReason(parsed));
     long read = byReason.values().stream().mapToLong(Long::longValue).sum();
     long valid = byReason.getOrDefault("", 0L);
     byReason.remove("");
-    long quarantined = read - valid;
 
     Dataset<Row> validEvents = EventValidation.validEvents(parsed);
     List<Date> eventDates = Phases.run(spark, name(), "event dates", () -> validEvents
@@ -151,28 +174,24 @@ public final class IngestJob implements Job {
       long accepted = Phases.run(spark, name(), "write silver.events",
           () -> ctx.writer().replace(SilverTables.EVENTS, Deduplication.notIn(first, existingIds),
               arrivalPredicate("arrival_date", dates)));
-      long quarantineWritten = Phases.run(spark, name(), "write ops.quarantine",
-          () -> ctx.writer().replace(SilverTables.QUARANTINE,
-              EventValidation.quarantine(parsed, "events"),
-              arrivalPredicate("run_date", dates) + " AND source = 'events'"));
-      long duplicates = (valid - distinct) + seenBefore;
-
       metrics.addRead(read);
       metrics.addWritten(SilverTables.EVENTS.name(), accepted);
-      metrics.addWritten(SilverTables.QUARANTINE.name(), quarantineWritten);
       metrics.count("accepted", accepted);
-      metrics.count("duplicates", duplicates);
+      metrics.count("duplicates", (valid - distinct) + seenBefore);
       metrics.count("duplicates_in_batch", valid - distinct);
       metrics.count("duplicates_in_silver", seenBefore);
-      metrics.count("quarantined", quarantineWritten);
       metrics.count("event_dates", eventDates.size());
       byReason.forEach((reason, n) -> metrics.count("quarantined." + reason, n));
-      LOG.info("ingest {}: read {} = accepted {} + duplicates {} + quarantined {}", dates, read,
-          accepted, duplicates, quarantineWritten);
-      Reconciliation.check(read, accepted, duplicates, quarantineWritten, quarantined);
+      return read - valid;
     } finally {
       first.unpersist();
     }
+  }
+
+  /** Event rejects now in ops.quarantine for these folders, read back from the table. */
+  private static long quarantinedEvents(JobContext ctx, DateRange dates) {
+    return ctx.warehouse().read(SilverTables.QUARANTINE)
+        .where(arrivalPredicate("run_date", dates) + " AND source = 'events'").count();
   }
 
   /** Rows per quarantine reason; valid rows under the empty reason. One small collect. */
@@ -184,8 +203,9 @@ public final class IngestJob implements Job {
     return counts;
   }
 
-  private void ingestDimension(JobContext ctx, RawLake lake, DateRange dates, String kind,
-      TableSpec table, String key, DimensionParser parser) {
+  /** Parsed snapshot rows of the dates' folders that exist (cached: read twice). */
+  private static Dataset<Row> dimension(RawLake lake, DateRange dates, String kind,
+      DimensionParser parser) {
     List<RawLake.Folder> folders = new ArrayList<>();
     for (LocalDate day : dates.days()) {
       RawLake.Folder f = lake.folder("dims/" + kind, day);
@@ -193,26 +213,19 @@ public final class IngestJob implements Job {
         folders.add(f);
       }
     }
-    SparkSession spark = ctx.spark();
-    Dataset<Row> parsed = parser.parse(lake.readLines(folders))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Dataset<Row> newest = parser.valid(parsed)
-          .withColumn("snapshot_rank", row_number().over(Window.partitionBy(key)
-              .orderBy(col("snapshot_date").desc())))
-          .where(col("snapshot_rank").equalTo(1)).drop("snapshot_rank");
-      long upserted = Phases.run(spark, name(), "upsert " + table.name(),
-          () -> ctx.writer().upsert(table, newest, List.of(key),
-              "s.snapshot_date >= t.snapshot_date"));
-      long quarantined = Phases.run(spark, name(), "quarantine " + kind,
-          () -> ctx.writer().replace(SilverTables.QUARANTINE,
-              EventValidation.quarantine(parsed, kind),
-              arrivalPredicate("run_date", dates) + " AND source = '" + kind + "'"));
-      ctx.metrics().addWritten(table.name(), upserted);
-      ctx.metrics().count(kind + "_quarantined", quarantined);
-    } finally {
-      parsed.unpersist();
-    }
+    return parser.parse(lake.readLines(folders)).persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** Upserts the newest valid snapshot row per key; an older snapshot never wins. */
+  private void upsertDimension(JobContext ctx, Dataset<Row> parsed, TableSpec table, String key) {
+    Dataset<Row> newest = DimensionParser.valid(parsed, table)
+        .withColumn("snapshot_rank", row_number().over(Window.partitionBy(key)
+            .orderBy(col("snapshot_date").desc())))
+        .where(col("snapshot_rank").equalTo(1)).drop("snapshot_rank");
+    long upserted = Phases.run(ctx.spark(), name(), "upsert " + table.name(),
+        () -> ctx.writer().upsert(table, newest, List.of(key),
+            "s.snapshot_date >= t.snapshot_date"));
+    ctx.metrics().addWritten(table.name(), upserted);
   }
 
   static String arrivalPredicate(String column, DateRange dates) {

@@ -60,4 +60,29 @@ class GenerateAndIngestTest {
     assertTrue(truth.get("late_events").asLong() > 0);
     assertEquals(60L, spark.read().format("delta").load(f.warehouse + "/silver/users").count());
   }
+
+  @Test
+  void theSameSeedGivesTheSameLake() throws Exception {
+    Map<String, String> tiny = Map.of("generator.members", "20", "generator.days", "5",
+        "generator.partitions", "2", "generator.corrupt_files", "0");
+    JobFixture a = new JobFixture(tmp.resolve("a"));
+    JobFixture b = new JobFixture(tmp.resolve("b"));
+    java.nio.file.Files.createDirectories(a.root);
+    java.nio.file.Files.createDirectories(b.root);
+    a.run(new GenerateJob(), tiny);
+    b.run(new GenerateJob(), Map.of("generator.members", "20", "generator.days", "5",
+        "generator.partitions", "3", "generator.corrupt_files", "0"));
+    JobFixture c = new JobFixture(tmp.resolve("c"));
+    java.nio.file.Files.createDirectories(c.root);
+    c.run(new GenerateJob(), Map.of("generator.members", "20", "generator.days", "5",
+        "generator.seed", "7", "generator.corrupt_files", "0"));
+    assertEquals(rawLines(a), rawLines(b), "partitioning does not change the lake");
+    assertTrue(!rawLines(a).equals(rawLines(c)), "another seed gives another lake");
+  }
+
+  private java.util.List<String> rawLines(JobFixture f) {
+    return spark.read().text(f.lake + "/raw/events").orderBy("dt", "value")
+        .collectAsList().stream().map(r -> r.get(1) + " " + r.getString(0))
+        .collect(Collectors.toList());
+  }
 }

@@ -94,6 +94,12 @@ class IngestJobTest {
     assertEquals(7L, c.get("quarantined"));
     Row e2 = events(f).where("event_id = 'e2'").first();
     assertEquals("feed", e2.getString(e2.fieldIndex("channel")));
+    // Registered by name, with the table and column comments of the catalog.
+    assertEquals(3L, spark.table("silver.events").count());
+    assertTrue(spark.table("silver.events").schema().apply("event_date").getComment().isDefined());
+    Row comment = spark.sql("describe table extended ops.quarantine").where("col_name = "
+        + "'Comment'").first();
+    assertEquals(SilverTables.QUARANTINE.comment(), comment.getString(1));
   }
 
   @Test
