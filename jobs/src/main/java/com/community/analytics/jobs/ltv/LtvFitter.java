@@ -1,0 +1,111 @@
+package com.community.analytics.jobs.ltv;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.commons.math3.exception.TooManyEvaluationsException;
+import org.apache.commons.math3.optim.InitialGuess;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.MaxIter;
+import org.apache.commons.math3.optim.PointValuePair;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
+import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.NelderMeadSimplex;
+import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
+
+/**
+ * Maximum-likelihood fits of BG/NBD and Gamma-Gamma on weighted summary rows, with Apache
+ * Commons Math's Nelder-Mead simplex over log-parameters (so they stay positive) and an optional
+ * L2 penalty on the parameters. The rows are the distinct (x, t_x, T) or (x, m) combinations with
+ * their member counts as weights, so the cost depends on the number of distinct rows, not on the
+ * number of members.
+ */
+public final class LtvFitter {
+  private static final int MAX_EVALUATIONS = 20_000;
+
+  private LtvFitter() {}
+
+  /** A summary row: x, t_x, T and the members sharing them. */
+  public record BgNbdRow(double x, double tx, double T, double weight) {}
+
+  /** A summary row: x purchases, average spend m, and the members sharing them. */
+  public record SpendRow(double x, double m, double weight) {}
+
+  public static ModelFit fitBgNbd(List<BgNbdRow> rows, double penalizer) {
+    double total = rows.stream().mapToDouble(BgNbdRow::weight).sum();
+    Function<double[], Double> meanLl = p -> {
+      BgNbd m = new BgNbd(p[0], p[1], p[2], p[3]);
+      double ll = 0;
+      for (BgNbdRow row : rows) {
+        ll += row.weight() * m.logLikelihood(row.x(), row.tx(), row.T());
+      }
+      return ll / total;
+    };
+    return fit("bgnbd", new String[] {"r", "alpha", "a", "b"}, new double[] {1, 1, 1, 1},
+        meanLl, penalizer, total);
+  }
+
+  public static ModelFit fitGammaGamma(List<SpendRow> rows, double penalizer) {
+    double total = rows.stream().mapToDouble(SpendRow::weight).sum();
+    Function<double[], Double> meanLl = p -> {
+      GammaGamma m = new GammaGamma(p[0], p[1], p[2]);
+      double ll = 0;
+      for (SpendRow row : rows) {
+        ll += row.weight() * m.logLikelihood(row.x(), row.m());
+      }
+      return ll / total;
+    };
+    return fit("gamma_gamma", new String[] {"p", "q", "gamma"}, new double[] {1, 1, 1}, meanLl,
+        penalizer, total);
+  }
+
+  private static ModelFit fit(String model, String[] names, double[] start,
+      Function<double[], Double> meanLl, double penalizer, double members) {
+    if (members <= 0) {
+      return failed(model, names, members, 0, "no members to fit");
+    }
+    double[] guess = new double[start.length];
+    for (int i = 0; i < start.length; i++) {
+      guess[i] = Math.log(start[i]);
+    }
+    SimplexOptimizer optimizer = new SimplexOptimizer(1e-10, 1e-12);
+    ObjectiveFunction objective = new ObjectiveFunction(logParams -> {
+      double[] p = new double[logParams.length];
+      double penalty = 0;
+      for (int i = 0; i < p.length; i++) {
+        p[i] = Math.exp(logParams[i]);
+        penalty += p[i] * p[i];
+      }
+      double ll = meanLl.apply(p);
+      return Double.isFinite(ll) ? -ll + penalizer * penalty : Double.MAX_VALUE;
+    });
+    try {
+      PointValuePair best = optimizer.optimize(new MaxEval(MAX_EVALUATIONS),
+          new MaxIter(MAX_EVALUATIONS), objective, GoalType.MINIMIZE, new InitialGuess(guess),
+          new NelderMeadSimplex(guess.length, 0.5));
+      Map<String, Double> params = new LinkedHashMap<>();
+      double[] p = new double[names.length];
+      for (int i = 0; i < names.length; i++) {
+        p[i] = Math.exp(best.getPoint()[i]);
+        params.put(names[i], p[i]);
+      }
+      double ll = meanLl.apply(p);
+      boolean ok = Double.isFinite(ll) && params.values().stream().allMatch(Double::isFinite);
+      return new ModelFit(model, params, ll, members, ok, optimizer.getIterations(),
+          ok ? "converged" : "non-finite likelihood at the optimum");
+    } catch (TooManyEvaluationsException e) {
+      return failed(model, names, members, optimizer.getIterations(),
+          "no convergence within " + MAX_EVALUATIONS + " evaluations");
+    }
+  }
+
+  private static ModelFit failed(String model, String[] names, double members, int iterations,
+      String message) {
+    Map<String, Double> params = new LinkedHashMap<>();
+    for (String n : names) {
+      params.put(n, Double.NaN);
+    }
+    return new ModelFit(model, params, Double.NaN, members, false, iterations, message);
+  }
+}
