@@ -2,6 +2,7 @@ package com.community.analytics.jobs;
 
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobRunner;
+import com.community.analytics.jobs.features.FeaturesJob;
 import com.community.analytics.jobs.generate.GenerateJob;
 import com.community.analytics.jobs.ingest.IngestJob;
 import com.community.analytics.jobs.sql.SqlJob;
@@ -18,7 +19,7 @@ public final class Main {
 
   /** Every job of the jar, in the order the help lists them. */
   public static List<Job> jobs() {
-    return List.of(new GenerateJob(), new IngestJob(), new SqlJob(System.out));
+    return List.of(new GenerateJob(), new IngestJob(), new FeaturesJob(), new SqlJob(System.out));
   }
 
   public static JobRunner runner() {

@@ -35,6 +35,9 @@ public final class Phases {
     if (result instanceof java.util.Collection<?> c) {
       return c.size() + " items";
     }
+    if (result instanceof java.util.Map<?, ?> m && m.size() > 20) {
+      return m.size() + " entries";
+    }
     return result.toString();
   }
 }

@@ -91,7 +91,12 @@ final class MemberSimulator implements Serializable {
       if (t < days) {
         purchases.add(t);
         while (true) {
-          t += Sampling.exponential(rng, lambda);
+          // At most one purchase a day: a member who bought today buys again from tomorrow
+          // on (the rate is memoryless, so the wait restarts at midnight). This keeps the
+          // process measurable at date granularity: distinct purchase days are purchases.
+          double next = t + Sampling.exponential(rng, lambda);
+          t = Math.floor(next) == Math.floor(t)
+              ? Math.floor(t) + 1 + Sampling.exponential(rng, lambda) : next;
           if (t >= days) {
             break;
           }

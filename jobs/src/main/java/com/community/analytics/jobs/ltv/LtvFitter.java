@@ -23,6 +23,7 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
  */
 public final class LtvFitter {
   private static final int MAX_EVALUATIONS = 20_000;
+  private static final int MAX_RESTARTS = 20;
 
   private LtvFitter() {}
 
@@ -69,7 +70,7 @@ public final class LtvFitter {
     for (int i = 0; i < start.length; i++) {
       guess[i] = Math.log(start[i]);
     }
-    SimplexOptimizer optimizer = new SimplexOptimizer(1e-10, 1e-12);
+    SimplexOptimizer optimizer = new SimplexOptimizer(1e-12, 1e-14);
     ObjectiveFunction objective = new ObjectiveFunction(logParams -> {
       double[] p = new double[logParams.length];
       double penalty = 0;
@@ -81,9 +82,24 @@ public final class LtvFitter {
       return Double.isFinite(ll) ? -ll + penalizer * penalty : Double.MAX_VALUE;
     });
     try {
-      PointValuePair best = optimizer.optimize(new MaxEval(MAX_EVALUATIONS),
-          new MaxIter(MAX_EVALUATIONS), objective, GoalType.MINIMIZE, new InitialGuess(guess),
-          new NelderMeadSimplex(guess.length, 0.5));
+      // Nelder-Mead can stall on the flat ridge of the BG/NBD likelihood along (a, b):
+      // restart it from its own optimum until a restart no longer improves the objective.
+      PointValuePair best = null;
+      int iterations = 0;
+      for (int restart = 0; restart < MAX_RESTARTS; restart++) {
+        PointValuePair next = optimizer.optimize(new MaxEval(MAX_EVALUATIONS),
+            new MaxIter(MAX_EVALUATIONS), objective, GoalType.MINIMIZE,
+            new InitialGuess(best == null ? guess : best.getPoint()),
+            new NelderMeadSimplex(guess.length, 0.5));
+        iterations += optimizer.getIterations();
+        boolean improved = best == null || next.getValue() < best.getValue() - 1e-12;
+        if (best == null || next.getValue() < best.getValue()) {
+          best = next;
+        }
+        if (!improved) {
+          break;
+        }
+      }
       Map<String, Double> params = new LinkedHashMap<>();
       double[] p = new double[names.length];
       for (int i = 0; i < names.length; i++) {
@@ -92,7 +108,7 @@ public final class LtvFitter {
       }
       double ll = meanLl.apply(p);
       boolean ok = Double.isFinite(ll) && params.values().stream().allMatch(Double::isFinite);
-      return new ModelFit(model, params, ll, members, ok, optimizer.getIterations(),
+      return new ModelFit(model, params, ll, members, ok, iterations,
           ok ? "converged" : "non-finite likelihood at the optimum");
     } catch (TooManyEvaluationsException e) {
       return failed(model, names, members, optimizer.getIterations(),

@@ -21,6 +21,9 @@ import java.util.zip.GZIPOutputStream;
 
 /** A lake and warehouse under a temp folder, and a way to run a job on them in-process. */
 public final class JobFixture {
+  /** The repository's business rules, used as they are. */
+  public static final Path TAGS = Path.of("../conf/tags.yaml").toAbsolutePath().normalize();
+
   public final Path root;
   public final Path lake;
   public final Path warehouse;
@@ -32,8 +35,8 @@ public final class JobFixture {
   }
 
   public AppConfig config(Map<String, String> overrides) {
-    Path file = TestConfigs.write(root, "lake:\n  root: " + lake + "\nwarehouse:\n  root: "
-        + warehouse + "\n");
+    Path file = TestConfigs.write(root, "include: [" + TAGS + "]\nlake:\n  root: " + lake
+        + "\nwarehouse:\n  root: " + warehouse + "\n");
     return TestConfigs.load(Main.runner().schema(), file, overrides);
   }
 

@@ -1,0 +1,350 @@
+package com.community.analytics.jobs.features;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.community.analytics.common.catalog.SilverTables;
+import com.community.analytics.common.catalog.TableSpec;
+import com.community.analytics.common.cli.JobArgs;
+import com.community.analytics.common.cli.JobOption;
+import com.community.analytics.common.cli.UsageException;
+import com.community.analytics.common.config.AppConfig;
+import com.community.analytics.common.config.CommonKeys;
+import com.community.analytics.common.config.ConfigKey;
+import com.community.analytics.common.job.Job;
+import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.spark.Phases;
+import com.community.analytics.common.time.DateRange;
+import com.community.analytics.jobs.ltv.LtvFitter;
+import com.community.analytics.jobs.ltv.ModelFit;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code features --date D} (or {@code --from/--to}): member features from silver.
+ *
+ * <p>Inputs: silver.events (the event dates whose events arrived in the run's dates, found by
+ * arrival_date), silver.users, silver.content, and bounded windows of the gold tables below.
+ * Outputs: gold.user_activity_daily (the touched dates), gold.user_state (every day from the
+ * earliest touched date to D), and for the snapshot dates (D, and in a backfill every {@code
+ * features.snapshot_every_days}-th day) gold.user_ltv, gold.ltv_model_fits and gold.user_tags.
+ *
+ * <p>Cost: nightly, state(D) = state(D-1) + day D, reading five daily partitions; a date range
+ * without the previous day's state is computed from history in one pass instead. LTV fits run on
+ * the driver over summaries of a few thousand rows; two small collects per snapshot batch.
+ */
+public final class FeaturesJob implements Job {
+  private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
+
+  public static final ConfigKey PASSIVE_TYPES = ConfigKey.tree("features.passive_event_types",
+      "event types that do not make a member active (e.g. push_sent)");
+  public static final ConfigKey SNAPSHOT_EVERY = ConfigKey.integer(
+      "features.snapshot_every_days", 7, "in a backfill, LTV and tags are written for every "
+          + "Nth day (by epoch day) and the last day");
+  public static final ConfigKey MAX_INCREMENTAL_DAYS = ConfigKey.integer(
+      "features.max_incremental_days", 14, "state is rolled forward day by day for at most this "
+          + "many days; longer ranges are computed from history in one pass");
+  public static final ConfigKey DISCOUNT = ConfigKey.decimal("ltv.monthly_discount_rate", 0.01,
+      "monthly discount rate of the predicted 12-month CLV");
+  public static final ConfigKey PENALIZER = ConfigKey.decimal("ltv.penalizer", 0.0,
+      "L2 penalty on the BG/NBD and Gamma-Gamma parameters");
+
+  @Override
+  public String name() {
+    return "features";
+  }
+
+  @Override
+  public String description() {
+    return "member activity, cumulative state, LTV (BG/NBD + Gamma-Gamma) and tags";
+  }
+
+  @Override
+  public List<JobOption> options() {
+    return List.of(JobOption.value("holdout-days", "N",
+        "also fit on data up to D-N and compare predicted with actual repeat purchases in the "
+            + "last N days (gold.ltv_model_fits, segment holdout:*)"));
+  }
+
+  @Override
+  public List<ConfigKey> configKeys() {
+    List<ConfigKey> keys = new ArrayList<>(List.of(PASSIVE_TYPES, SNAPSHOT_EVERY,
+        MAX_INCREMENTAL_DAYS, DISCOUNT, PENALIZER));
+    keys.addAll(TagRules.keys());
+    return keys;
+  }
+
+  @Override
+  public void check(JobArgs args) {
+    args.requireDates();
+    args.option("holdout-days").ifPresent(v -> {
+      if (!v.matches("[1-9][0-9]*")) {
+        throw new UsageException("--holdout-days must be a positive number of days, got '" + v
+            + "'");
+      }
+    });
+  }
+
+  @Override
+  public void run(JobContext ctx) {
+    SparkSession spark = ctx.spark();
+    AppConfig config = ctx.config();
+    TagRules rules = TagRules.from(config);
+    DateRange range = ctx.args().requireDates();
+    Set<String> passive = new HashSet<>();
+    ((List<?>) config.getTree(PASSIVE_TYPES)).forEach(t -> passive.add(String.valueOf(t)));
+
+    Dataset<Row> events = ctx.warehouse().read(SilverTables.EVENTS);
+    TreeSet<LocalDate> activityDates = Phases.run(spark, name(), "find touched dates", () ->
+        touchedDates(events, range));
+    Dataset<Row> activity = ActivityDaily.aggregate(
+        events.where(col("event_date").isin(toSql(activityDates))),
+        ctx.warehouse().read(SilverTables.CONTENT), passive, rules.interests());
+    long activityRows = Phases.run(spark, name(), "write gold.user_activity_daily", () ->
+        ctx.writer().replace(FeatureTables.ACTIVITY_DAILY, activity,
+            "activity_date IN (" + sqlDates(activityDates) + ")"));
+    ctx.metrics().addWritten(FeatureTables.ACTIVITY_DAILY.name(), activityRows);
+    ctx.metrics().count("activity_dates", activityDates.size());
+
+    LocalDate first = activityDates.first();
+    Dataset<Row> users = UserState.users(ctx.warehouse().read(SilverTables.USERS),
+        config.getString(CommonKeys.TIME_ZONE));
+    writeState(ctx, users, first, range.to());
+
+    List<LocalDate> snapshots = snapshotDates(first, range.to(), config.getInt(SNAPSHOT_EVERY));
+    Dataset<Row> state = ctx.warehouse().read(FeatureTables.USER_STATE)
+        .where(col("as_of_date").isin(toSql(snapshots)));
+    Dataset<Row> ltv = writeLtv(ctx, state, snapshots, rules);
+    Dataset<Row> tags = Tags.tag(state, ltv, ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
+        .where(col("activity_date").geq(lit(Date.valueOf(first.minusDays(
+            rules.interests().windowDays())))).and(col("activity_date").leq(
+            lit(Date.valueOf(range.to()))))), rules);
+    long tagRows = Phases.run(spark, name(), "write gold.user_tags", () ->
+        ctx.writer().replace(FeatureTables.USER_TAGS, tags,
+            "as_of_date IN (" + sqlDates(snapshots) + ")"));
+    ctx.metrics().addWritten(FeatureTables.USER_TAGS.name(), tagRows);
+    ctx.metrics().count("snapshot_dates", snapshots.size());
+
+    ctx.args().option("holdout-days").ifPresent(n ->
+        holdout(ctx, range.to(), Integer.parseInt(n)));
+  }
+
+  /** Event dates whose events arrived in the run's dates, plus the run's dates themselves. */
+  private static TreeSet<LocalDate> touchedDates(Dataset<Row> events, DateRange range) {
+    TreeSet<LocalDate> dates = new TreeSet<>(range.days());
+    for (Row r : events.where(col("arrival_date").between(Date.valueOf(range.from()),
+        Date.valueOf(range.to()))).select("event_date").distinct().collectAsList()) {
+      LocalDate d = r.getDate(0).toLocalDate();
+      if (!d.isAfter(range.to())) {
+        dates.add(d);
+      }
+    }
+    return dates;
+  }
+
+  private void writeState(JobContext ctx, Dataset<Row> users, LocalDate from, LocalDate to) {
+    SparkSession spark = ctx.spark();
+    TableSpec table = FeatureTables.USER_STATE;
+    LocalDate before = from.minusDays(1);
+    long days = to.toEpochDay() - from.toEpochDay() + 1;
+    boolean havePrevious = ctx.warehouse().exists(table) && !ctx.warehouse().read(table)
+        .where(col("as_of_date").equalTo(lit(Date.valueOf(before)))).limit(1).isEmpty();
+    if (havePrevious && days <= ctx.config().getInt(MAX_INCREMENTAL_DAYS)) {
+      for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+        Dataset<Row> next = UserState.advance(stateOn(ctx, day.minusDays(1)),
+            activityOn(ctx, day), activityOn(ctx, day.minusDays(7)),
+            activityOn(ctx, day.minusDays(30)), activityOn(ctx, day.minusDays(90)), users, day);
+        LocalDate d = day;
+        long rows = Phases.run(spark, name(), "advance gold.user_state to " + day, () ->
+            ctx.writer().replace(table, next, "as_of_date = '" + d + "'"));
+        ctx.metrics().addWritten(table.name(), rows);
+      }
+      ctx.metrics().count("state_days_incremental", days);
+    } else {
+      LOG.info("features: state {}..{} computed from history ({})", from, to,
+          havePrevious ? "range longer than features.max_incremental_days"
+              : "no state for " + before);
+      Dataset<Row> full = UserState.fromHistory(ctx.warehouse().read(
+          FeatureTables.ACTIVITY_DAILY), users, from, to);
+      long rows = Phases.run(spark, name(), "write gold.user_state from history", () ->
+          ctx.writer().replace(table, full, "as_of_date >= '" + from + "' AND as_of_date <= '"
+              + to + "'"));
+      ctx.metrics().addWritten(table.name(), rows);
+      ctx.metrics().count("state_days_from_history", days);
+    }
+  }
+
+  private static Dataset<Row> stateOn(JobContext ctx, LocalDate day) {
+    return ctx.warehouse().read(FeatureTables.USER_STATE)
+        .where(col("as_of_date").equalTo(lit(Date.valueOf(day))));
+  }
+
+  private static Dataset<Row> activityOn(JobContext ctx, LocalDate day) {
+    return ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
+        .where(col("activity_date").equalTo(lit(Date.valueOf(day))));
+  }
+
+  /** Fits per snapshot date, predictions, and both tables. Returns LTV rows with their tier. */
+  private Dataset<Row> writeLtv(JobContext ctx, Dataset<Row> state, List<LocalDate> snapshots,
+      TagRules rules) {
+    SparkSession spark = ctx.spark();
+    Map<Date, List<LtvFitter.BgNbdRow>> bgRows = Phases.run(spark, name(),
+        "summarise BG/NBD inputs", () -> LtvScoring.bgNbdSummary(state));
+    Map<Date, List<LtvFitter.SpendRow>> spendRows = Phases.run(spark, name(),
+        "summarise spend", () -> LtvScoring.spendSummary(state));
+    double penalizer = ctx.config().getDouble(PENALIZER);
+    Map<Date, LtvScoring.Models> models = new LinkedHashMap<>();
+    List<Row> fitRows = new ArrayList<>();
+    LtvScoring.Models lastGood = previousGoodModels(ctx, snapshots.get(0));
+    for (LocalDate day : snapshots) {
+      Date d = Date.valueOf(day);
+      List<LtvFitter.BgNbdRow> bg = bgRows.getOrDefault(d, List.of());
+      List<LtvFitter.SpendRow> sp = spendRows.getOrDefault(d, List.of());
+      ModelFit bgFit = LtvFitter.fitBgNbd(bg, penalizer);
+      ModelFit ggFit = LtvFitter.fitGammaGamma(sp, penalizer);
+      String used = "converged";
+      if (bgFit.converged() && ggFit.converged()) {
+        lastGood = LtvScoring.models(bgFit, ggFit, d);
+      } else if (lastGood != null) {
+        used = "fit failed (" + (bgFit.converged() ? ggFit.message() : bgFit.message())
+            + "); predictions use the fit of " + lastGood.fittedAsOf();
+        LOG.warn("features {}: LTV {}", day, used);
+      } else {
+        throw new IllegalStateException("LTV fit failed on " + day + " and no earlier converged "
+            + "fit exists: BG/NBD " + bgFit.message() + ", Gamma-Gamma " + ggFit.message());
+      }
+      models.put(d, lastGood);
+      fitRows.add(fitRow(d, bgFit, bg.size(), bgFit.converged() ? bgFit.message() : used));
+      fitRows.add(fitRow(d, ggFit, sp.size(), ggFit.converged() ? ggFit.message() : used));
+      LOG.info("features {}: BG/NBD {} ({}), Gamma-Gamma {} ({})", day, bgFit.parameters(),
+          bgFit.message(), ggFit.parameters(), ggFit.message());
+    }
+    long fits = ctx.writer().replace(FeatureTables.LTV_MODEL_FITS,
+        spark.createDataFrame(fitRows, FeatureTables.LTV_MODEL_FITS.schema()),
+        "as_of_date IN (" + sqlDates(snapshots) + ") AND segment = 'fit'");
+    ctx.metrics().addWritten(FeatureTables.LTV_MODEL_FITS.name(), fits);
+
+    Dataset<Row> ltv = Tags.withLtvTier(LtvScoring.predict(state, models,
+        ctx.config().getDouble(DISCOUNT)), rules);
+    long rows = Phases.run(spark, name(), "write gold.user_ltv", () ->
+        ctx.writer().replace(FeatureTables.USER_LTV, ltv,
+            "as_of_date IN (" + sqlDates(snapshots) + ")"));
+    ctx.metrics().addWritten(FeatureTables.USER_LTV.name(), rows);
+    return ctx.warehouse().read(FeatureTables.USER_LTV)
+        .where(col("as_of_date").isin(toSql(snapshots)));
+  }
+
+  /** The newest converged fits before {@code day}, from gold.ltv_model_fits, if any. */
+  private static LtvScoring.Models previousGoodModels(JobContext ctx, LocalDate day) {
+    List<Row> rows = ctx.warehouse().read(FeatureTables.LTV_MODEL_FITS)
+        .where(col("segment").equalTo("fit").and(col("converged"))
+            .and(col("as_of_date").lt(lit(Date.valueOf(day)))))
+        .orderBy(col("as_of_date").desc()).limit(2).collectAsList();
+    Map<String, ModelFit> byModel = new LinkedHashMap<>();
+    Date asOf = null;
+    for (Row r : rows) {
+      if (asOf == null) {
+        asOf = r.getDate(r.fieldIndex("as_of_date"));
+      }
+      if (r.getDate(r.fieldIndex("as_of_date")).equals(asOf)) {
+        Map<String, Double> params = r.getJavaMap(r.fieldIndex("parameters"));
+        String model = r.getString(r.fieldIndex("model"));
+        byModel.put(model, new ModelFit(model, params, 0, 0, true, 0, ""));
+      }
+    }
+    if (byModel.containsKey("bgnbd") && byModel.containsKey("gamma_gamma")) {
+      return LtvScoring.models(byModel.get("bgnbd"), byModel.get("gamma_gamma"), asOf);
+    }
+    return null;
+  }
+
+  private static Row fitRow(Date asOf, ModelFit fit, long summaryRows, String message) {
+    return RowFactory.create(asOf, fit.model(), "fit",
+        scala.collection.JavaConverters.mapAsScalaMap(fit.parameters()),
+        Double.isFinite(fit.logLikelihood()) ? fit.logLikelihood() : null, fit.members(),
+        summaryRows, fit.converged(), fit.iterations(), message, null, null, null);
+  }
+
+  /**
+   * Calibration/holdout: fit on the state of D-N, predict each member's repeat purchase days in
+   * (D-N, D], compare with what happened, overall and by frequency bucket.
+   */
+  private void holdout(JobContext ctx, LocalDate day, int days) {
+    SparkSession spark = ctx.spark();
+    LocalDate calibrationEnd = day.minusDays(days);
+    Dataset<Row> calibration = stateOn(ctx, calibrationEnd);
+    if (calibration.isEmpty()) {
+      throw new IllegalStateException("holdout needs gold.user_state for " + calibrationEnd
+          + "; run features over that date first");
+    }
+    Dataset<Row> later = stateOn(ctx, day).select(col("user_id"),
+        col("purchase_days").as("purchase_days_end"));
+    ModelFit fit = LtvFitter.fitBgNbd(LtvScoring.bgNbdSummary(calibration)
+        .getOrDefault(Date.valueOf(calibrationEnd), List.of()), ctx.config().getDouble(PENALIZER));
+    if (!fit.converged()) {
+      throw new IllegalStateException("holdout BG/NBD fit failed: " + fit.message());
+    }
+    com.community.analytics.jobs.ltv.BgNbd model = new com.community.analytics.jobs.ltv.BgNbd(
+        fit.parameter("r"), fit.parameter("alpha"), fit.parameter("a"), fit.parameter("b"));
+    List<Row> compared = LtvScoring.inputs(calibration).join(later, "user_id")
+        .select("frequency", "recency_days", "age_days", "purchase_days", "purchase_days_end")
+        .collectAsList();
+    Map<String, double[]> buckets = new LinkedHashMap<>();
+    for (Row r : compared) {
+      long x = r.getLong(0);
+      double predicted = model.conditionalExpectedPurchases(days, x, r.getLong(1), r.getLong(2));
+      double actual = r.getLong(4) - r.getLong(3);
+      for (String b : List.of("holdout:all", "holdout:x=" + (x >= 4 ? "4+" : String.valueOf(x)))) {
+        double[] acc = buckets.computeIfAbsent(b, k -> new double[3]);
+        acc[0] += predicted;
+        acc[1] += actual;
+        acc[2] += 1;
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<String, double[]> b : buckets.entrySet()) {
+      rows.add(RowFactory.create(Date.valueOf(day), "bgnbd", b.getKey(),
+          scala.collection.JavaConverters.mapAsScalaMap(fit.parameters()), fit.logLikelihood(),
+          b.getValue()[2], null, true, fit.iterations(), "fitted on data up to "
+              + calibrationEnd, days, b.getValue()[0], b.getValue()[1]));
+      LOG.info("features holdout {} {} days {}: predicted {} actual {} repeat purchase days",
+          day, days, b.getKey(), String.format("%.1f", b.getValue()[0]),
+          String.format("%.0f", b.getValue()[1]));
+    }
+    ctx.writer().replace(FeatureTables.LTV_MODEL_FITS, spark.createDataFrame(rows,
+        FeatureTables.LTV_MODEL_FITS.schema()), "as_of_date = '" + day
+        + "' AND segment LIKE 'holdout:%'");
+  }
+
+  /** The run's last day, and every Nth day (by epoch day) from {@code from}. */
+  static List<LocalDate> snapshotDates(LocalDate from, LocalDate to, int every) {
+    List<LocalDate> dates = new ArrayList<>();
+    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+      if (d.equals(to) || d.toEpochDay() % every == 0) {
+        dates.add(d);
+      }
+    }
+    return dates;
+  }
+
+  private static Object[] toSql(java.util.Collection<LocalDate> dates) {
+    return dates.stream().map(Date::valueOf).toArray();
+  }
+
+  private static String sqlDates(java.util.Collection<LocalDate> dates) {
+    return String.join(", ", dates.stream().map(d -> "'" + d + "'").toList());
+  }
+}

@@ -1,0 +1,235 @@
+package com.community.analytics.jobs.features;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.last;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Cumulative member state per day, two ways that must agree exactly (a test holds them equal):
+ *
+ * <ul>
+ *   <li>{@link #advance}: the nightly path, state(D) from state(D-1), day D's activity and the
+ *       activity of the days leaving the 7, 30 and 90-day windows. Cost: bounded by the members
+ *       and five daily partitions, whatever the length of history; two shuffles (joins).
+ *   <li>{@link #fromHistory}: the backfill path, every day of a range straight from all activity
+ *       up to its end, with window functions over a member x day grid. Cost: grows with history
+ *       (members x days); one shuffle by member.
+ * </ul>
+ *
+ * Inputs: rows of {@link FeatureTables#ACTIVITY_DAILY} and of silver.users; output: rows of
+ * {@link FeatureTables#USER_STATE}.
+ */
+public final class UserState {
+  private UserState() {}
+
+  private static final String MONEY = "decimal(18,2)";
+  private static final scala.collection.Seq<String> USER_ID =
+      scala.collection.JavaConverters.asScalaBuffer(List.of("user_id")).toSeq();
+
+  /** silver.users reduced to what state needs, with the registration day in the business zone. */
+  public static Dataset<Row> users(Dataset<Row> silverUsers, String zone) {
+    return silverUsers.select(col("user_id"),
+        to_date(expr("from_utc_timestamp(registered_at, '" + zone + "')")).as("u_registered"),
+        col("membership_tier").as("u_tier"), col("follower_count").as("u_followers"));
+  }
+
+  /** state(D) from state(D-1) ({@code previous}, possibly empty) and the day's activity. */
+  public static Dataset<Row> advance(Dataset<Row> previous, Dataset<Row> today,
+      Dataset<Row> leaving7, Dataset<Row> leaving30, Dataset<Row> leaving90, Dataset<Row> users,
+      LocalDate day) {
+    Column d = lit(Date.valueOf(day));
+    Dataset<Row> p = prefix(previous, "p_");
+    Dataset<Row> t = prefix(today, "t_");
+    Dataset<Row> newlyRegistered = users.where(col("u_registered").leq(d)).select("user_id");
+    Dataset<Row> members = p.select(col("p_user_id").as("user_id"))
+        .union(t.select(col("t_user_id").as("user_id"))).union(newlyRegistered).distinct();
+
+    Dataset<Row> j = members
+        .join(p, col("user_id").equalTo(col("p_user_id")), "left")
+        .join(t, col("user_id").equalTo(col("t_user_id")), "left")
+        .join(prefix(leaving7.select("user_id", "is_active"), "w7_"),
+            col("user_id").equalTo(col("w7_user_id")), "left")
+        .join(prefix(leaving30.select("user_id", "is_active", "events", "content_interactions",
+            "n_share",
+            "n_push_sent", "n_push_open"), "w30_"), col("user_id").equalTo(col("w30_user_id")),
+            "left")
+        .join(prefix(leaving90.select("user_id", "is_active", "gmv"), "w90_"),
+            col("user_id").equalTo(col("w90_user_id")), "left")
+        .join(users, "user_id", "left");
+
+    Column active = coalesce(col("t_is_active"), lit(false));
+    Column bought = coalesce(col("t_n_purchase"), lit(0L)).gt(0);
+    return j.select(
+        col("user_id"),
+        d.as("as_of_date"),
+        coalesce(col("u_registered"), col("p_registered_date"),
+            when(coalesce(col("t_n_register"), lit(0L)).gt(0), d)).as("registered_date"),
+        coalesce(col("p_first_seen_date"), when(col("t_user_id").isNotNull(), d))
+            .as("first_seen_date"),
+        when(active, d).otherwise(col("p_last_active_date")).as("last_active_date"),
+        when(active, datediff(d, col("p_last_active_date")))
+            .otherwise(col("p_previous_active_gap_days")).as("previous_active_gap_days"),
+        plus("p_active_days", active).as("active_days"),
+        window("active_days_7", active, flag("w7_is_active")).as("active_days_7"),
+        window("active_days_30", active, flag("w30_is_active")).as("active_days_30"),
+        window("active_days_90", active, flag("w90_is_active")).as("active_days_90"),
+        rolling("events_30", "t_events", "w30_events").as("events_30"),
+        rolling("interactions_30", "t_content_interactions", "w30_content_interactions")
+            .as("interactions_30"),
+        rolling("shares_30", "t_n_share", "w30_n_share").as("shares_30"),
+        rolling("push_sent_30", "t_n_push_sent", "w30_n_push_sent").as("push_sent_30"),
+        rolling("push_open_30", "t_n_push_open", "w30_n_push_open").as("push_open_30"),
+        coalesce(col("p_gmv_90"), lit(0).cast(MONEY))
+            .plus(coalesce(col("t_gmv"), lit(0).cast(MONEY)))
+            .minus(coalesce(col("w90_gmv"), lit(0).cast(MONEY))).cast(MONEY).as("gmv_90"),
+        coalesce(col("p_first_purchase_date"), when(bought, d)).as("first_purchase_date"),
+        when(bought, d).otherwise(col("p_last_purchase_date")).as("last_purchase_date"),
+        plus("p_purchase_days", bought).as("purchase_days"),
+        total("orders", "t_n_purchase").as("orders"),
+        coalesce(col("p_gmv"), lit(0).cast(MONEY)).plus(coalesce(col("t_gmv"),
+            lit(0).cast(MONEY))).cast(MONEY).as("gmv"),
+        total("refunds", "t_n_refund").as("refunds"),
+        coalesce(col("p_refund_amount"), lit(0).cast(MONEY)).plus(coalesce(
+            col("t_refund_amount"), lit(0).cast(MONEY))).cast(MONEY).as("refund_amount"),
+        total("complaints", "t_n_complaint").as("complaints"),
+        total("posts", "t_n_post").as("posts"),
+        total("original_posts", "t_original_posts").as("original_posts"),
+        coalesce(col("t_membership_tier_set"), col("p_membership_tier"), col("u_tier"),
+            lit("basic")).as("membership_tier"),
+        col("u_followers").as("follower_count"))
+        .selectExpr(stateColumns());
+  }
+
+  /**
+   * Every day of [from, to] computed directly from all activity up to {@code to}. The grid
+   * holds one row per member and day from the member's first day (registration or first
+   * event), so rolling windows are row frames.
+   */
+  public static Dataset<Row> fromHistory(Dataset<Row> activity, Dataset<Row> users,
+      LocalDate from, LocalDate to) {
+    Column end = lit(Date.valueOf(to));
+    Dataset<Row> history = activity.where(col("activity_date").leq(end));
+    Dataset<Row> starts = history.groupBy("user_id").agg(min("activity_date").as("first_day"))
+        .join(users.where(col("u_registered").leq(end)).select("user_id", "u_registered"),
+            USER_ID, "full")
+        .select(col("user_id"), least(coalesce(col("first_day"), col("u_registered")),
+            coalesce(col("u_registered"), col("first_day"))).as("start"));
+    Dataset<Row> grid = starts.select(col("user_id"),
+        explode(sequence(col("start"), end)).as("as_of_date"));
+    Dataset<Row> a = prefix(history, "t_");
+    Dataset<Row> dense = grid
+        .join(a, col("user_id").equalTo(col("t_user_id"))
+            .and(col("as_of_date").equalTo(col("t_activity_date"))), "left")
+        .join(users, "user_id", "left");
+
+    WindowSpec byDay = Window.partitionBy("user_id").orderBy("as_of_date");
+    WindowSpec upToDay = byDay.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    WindowSpec beforeDay = byDay.rowsBetween(Window.unboundedPreceding(), -1);
+    Column active = coalesce(col("t_is_active"), lit(false));
+    Column bought = coalesce(col("t_n_purchase"), lit(0L)).gt(0);
+    Column day = col("as_of_date");
+
+    Dataset<Row> withGap = dense
+        .withColumn("prior_active", max(when(active, day)).over(beforeDay))
+        .withColumn("gap_here", when(active, datediff(day, col("prior_active"))));
+    Dataset<Row> state = withGap.select(
+        col("user_id"),
+        day,
+        coalesce(col("u_registered"), min(when(coalesce(col("t_n_register"), lit(0L)).gt(0),
+            day)).over(upToDay)).as("registered_date"),
+        min(when(col("t_user_id").isNotNull(), day)).over(upToDay).as("first_seen_date"),
+        max(when(active, day)).over(upToDay).as("last_active_date"),
+        last(col("gap_here"), true).over(upToDay).as("previous_active_gap_days"),
+        count(active, upToDay).as("active_days"),
+        count(active, byDay.rowsBetween(-6, 0)).as("active_days_7"),
+        count(active, byDay.rowsBetween(-29, 0)).as("active_days_30"),
+        count(active, byDay.rowsBetween(-89, 0)).as("active_days_90"),
+        sumOf("t_events", byDay.rowsBetween(-29, 0)).as("events_30"),
+        sumOf("t_content_interactions", byDay.rowsBetween(-29, 0)).as("interactions_30"),
+        sumOf("t_n_share", byDay.rowsBetween(-29, 0)).as("shares_30"),
+        sumOf("t_n_push_sent", byDay.rowsBetween(-29, 0)).as("push_sent_30"),
+        sumOf("t_n_push_open", byDay.rowsBetween(-29, 0)).as("push_open_30"),
+        money("t_gmv", byDay.rowsBetween(-89, 0)).as("gmv_90"),
+        min(when(bought, day)).over(upToDay).as("first_purchase_date"),
+        max(when(bought, day)).over(upToDay).as("last_purchase_date"),
+        count(bought, upToDay).as("purchase_days"),
+        sumOf("t_n_purchase", upToDay).as("orders"),
+        money("t_gmv", upToDay).as("gmv"),
+        sumOf("t_n_refund", upToDay).as("refunds"),
+        money("t_refund_amount", upToDay).as("refund_amount"),
+        sumOf("t_n_complaint", upToDay).as("complaints"),
+        sumOf("t_n_post", upToDay).as("posts"),
+        sumOf("t_original_posts", upToDay).as("original_posts"),
+        coalesce(last(col("t_membership_tier_set"), true).over(upToDay), col("u_tier"),
+            lit("basic")).as("membership_tier"),
+        col("u_followers").as("follower_count"));
+    return state.where(day.geq(lit(Date.valueOf(from)))).selectExpr(stateColumns());
+  }
+
+  private static String[] stateColumns() {
+    return FeatureTables.USER_STATE.schema().fieldNames();
+  }
+
+  private static Dataset<Row> prefix(Dataset<Row> df, String prefix) {
+    Dataset<Row> out = df;
+    for (String c : df.columns()) {
+      out = out.withColumnRenamed(c, prefix + c);
+    }
+    return out;
+  }
+
+  private static Column flag(String column) {
+    return coalesce(col(column), lit(false));
+  }
+
+  private static Column plus(String previous, Column condition) {
+    return coalesce(col(previous), lit(0L)).plus(when(condition, 1L).otherwise(0L));
+  }
+
+  private static Column window(String previous, Column active, Column leaving) {
+    return coalesce(col("p_" + previous), lit(0L)).plus(when(active, 1L).otherwise(0L))
+        .minus(when(leaving, 1L).otherwise(0L));
+  }
+
+  private static Column rolling(String previous, String today, String leaving) {
+    return coalesce(col("p_" + previous), lit(0L)).plus(coalesce(col(today), lit(0L)))
+        .minus(coalesce(col(leaving), lit(0L)));
+  }
+
+  private static Column total(String previous, String today) {
+    return coalesce(col("p_" + previous), lit(0L)).plus(coalesce(col(today), lit(0L)));
+  }
+
+  private static Column count(Column condition, WindowSpec frame) {
+    return sum(when(condition, 1L).otherwise(0L)).over(frame);
+  }
+
+  private static Column sumOf(String column, WindowSpec frame) {
+    return sum(coalesce(col(column), lit(0L))).over(frame);
+  }
+
+  private static Column money(String column, WindowSpec frame) {
+    return sum(coalesce(col(column), lit(0).cast(MONEY))).over(frame).cast(MONEY);
+  }
+}
