@@ -35,7 +35,7 @@ public final class Phases {
     if (result instanceof java.util.Collection<?> c) {
       return c.size() + " items";
     }
-    if (result instanceof java.util.Map<?, ?> m && m.size() > 20) {
+    if (result instanceof java.util.Map<?, ?> m) {
       return m.size() + " entries";
     }
     return result.toString();

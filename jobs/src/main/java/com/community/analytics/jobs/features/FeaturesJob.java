@@ -223,10 +223,13 @@ public final class FeaturesJob implements Job {
             + "); predictions use the fit of " + lastGood.fittedAsOf();
         LOG.warn("features {}: LTV {}", day, used);
       } else {
-        throw new IllegalStateException("LTV fit failed on " + day + " and no earlier converged "
-            + "fit exists: BG/NBD " + bgFit.message() + ", Gamma-Gamma " + ggFit.message());
+        used = "fit failed (" + (bgFit.converged() ? ggFit.message() : bgFit.message())
+            + ") and no earlier fit converged: no predictions for this date";
+        LOG.warn("features {}: LTV {}", day, used);
       }
-      models.put(d, lastGood);
+      if (lastGood != null) {
+        models.put(d, lastGood);
+      }
       fitRows.add(fitRow(d, bgFit, bg.size(), bgFit.converged() ? bgFit.message() : used));
       fitRows.add(fitRow(d, ggFit, sp.size(), ggFit.converged() ? ggFit.message() : used));
       LOG.info("features {}: BG/NBD {} ({}), Gamma-Gamma {} ({})", day, bgFit.parameters(),

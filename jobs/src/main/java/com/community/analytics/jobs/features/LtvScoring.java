@@ -100,7 +100,8 @@ public final class LtvScoring {
 
   /**
    * Per-member predictions for every state row, with the models of its as_of date. Members who
-   * never bought have no BG/NBD history: their predicted value is 0.
+   * never bought have no BG/NBD history: their predicted value is 0. A date without models
+   * (no fit has converged yet) gets no predictions: total LTV is the historical value.
    */
   public static Dataset<Row> predict(Dataset<Row> state, Map<Date, Models> models,
       double monthlyDiscount) {
@@ -129,6 +130,11 @@ public final class LtvScoring {
     long tx = days(first, last);
     long t = days(first, asOf);
     double aov = gross / orders;
+    if (m == null) {
+      // No converged fit for this date (recorded in gold.ltv_model_fits): no prediction.
+      return RowFactory.create(r.getString(0), asOf, r.getDecimal(2), orders, aov, first, last,
+          x, tx, t, null, null, null, null, null, null, historical, null);
+    }
     double alive = m.bgNbd().probabilityAlive(x, tx, t);
     double e30 = m.bgNbd().conditionalExpectedPurchases(30, x, tx, t);
     double e90 = m.bgNbd().conditionalExpectedPurchases(90, x, tx, t);

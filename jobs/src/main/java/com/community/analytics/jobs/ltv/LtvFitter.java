@@ -107,9 +107,16 @@ public final class LtvFitter {
         params.put(names[i], p[i]);
       }
       double ll = meanLl.apply(p);
-      boolean ok = Double.isFinite(ll) && params.values().stream().allMatch(Double::isFinite);
-      return new ModelFit(model, params, ll, members, ok, iterations,
-          ok ? "converged" : "non-finite likelihood at the optimum");
+      if (!Double.isFinite(ll) || !params.values().stream().allMatch(Double::isFinite)) {
+        return new ModelFit(model, params, ll, members, false, iterations,
+            "non-finite likelihood at the optimum");
+      }
+      // Too little data drives the optimizer to the edge of the parameter space (e.g. b -> 1e7
+      // when nobody has dropped out yet); such a fit is not an estimate.
+      boolean degenerate = params.values().stream().anyMatch(v -> v < 1e-4 || v > 1e4);
+      return new ModelFit(model, params, ll, members, !degenerate, iterations,
+          degenerate ? "degenerate: parameters at the edge of the space (too little data)"
+              : "converged");
     } catch (TooManyEvaluationsException e) {
       return failed(model, names, members, optimizer.getIterations(),
           "no convergence within " + MAX_EVALUATIONS + " evaluations");

@@ -13,7 +13,7 @@ public final class ResultFormatter {
     for (Row row : rows) {
       String[] line = new String[columns.length];
       for (int i = 0; i < columns.length; i++) {
-        line[i] = row.isNullAt(i) ? "NULL" : String.valueOf(row.get(i));
+        line[i] = row.isNullAt(i) ? "NULL" : render(row.get(i));
       }
       cells.add(line);
     }
@@ -43,6 +43,30 @@ public final class ResultFormatter {
     }
     sb.append("(").append(rows.size()).append(rows.size() == 1 ? " row)" : " rows)").append('\n');
     return sb.toString();
+  }
+
+  /** Arrays as [a, b], maps as {k: v}, structs as {a, b}: readable in both formats. */
+  static String render(Object value) {
+    if (value instanceof scala.collection.Map<?, ?> m) {
+      List<String> parts = new ArrayList<>();
+      scala.collection.JavaConverters.mapAsJavaMap(m).forEach((k, v) ->
+          parts.add(render(k) + ": " + render(v)));
+      java.util.Collections.sort(parts);
+      return "{" + String.join(", ", parts) + "}";
+    }
+    if (value instanceof scala.collection.Seq<?> seq) {
+      List<String> parts = new ArrayList<>();
+      scala.collection.JavaConverters.seqAsJavaList(seq).forEach(v -> parts.add(render(v)));
+      return "[" + String.join(", ", parts) + "]";
+    }
+    if (value instanceof Row r) {
+      List<String> parts = new ArrayList<>();
+      for (int i = 0; i < r.size(); i++) {
+        parts.add(r.isNullAt(i) ? "NULL" : render(r.get(i)));
+      }
+      return "{" + String.join(", ", parts) + "}";
+    }
+    return value == null ? "NULL" : String.valueOf(value);
   }
 
   private static void appendLine(StringBuilder sb, String[] values, int[] width) {

@@ -40,7 +40,8 @@ public final class SqlJob implements Job {
   @Override
   public List<JobOption> options() {
     return List.of(JobOption.value("format", "table|tsv", "output format (default table)"),
-        JobOption.argument("query", "the SQL query, e.g. \"select count(*) from silver.events\""));
+        JobOption.argument("query", "the SQL query, e.g. \"select count(*) from silver.events\";"
+            + " several queries separated by ; print one result each"));
   }
 
   @Override
@@ -67,15 +68,48 @@ public final class SqlJob implements Job {
   @Override
   public void run(JobContext ctx) {
     int maxRows = ctx.config().getInt(MAX_ROWS);
-    Dataset<Row> result = ctx.spark().sql(ctx.args().option("query").orElseThrow());
-    List<Row> rows = result.limit(maxRows + 1).collectAsList();
-    boolean truncated = rows.size() > maxRows;
-    List<Row> shown = truncated ? rows.subList(0, maxRows) : rows;
     String format = ctx.args().option("format").orElse("table");
-    out.print(ResultFormatter.format(result.columns(), shown, format));
-    if (truncated) {
-      out.println("(first " + maxRows + " rows; raise sql.max_rows for more)");
+    List<String> statements = statements(ctx.args().option("query").orElseThrow());
+    for (int i = 0; i < statements.size(); i++) {
+      if (i > 0) {
+        out.println();
+      }
+      Dataset<Row> result = ctx.spark().sql(statements.get(i));
+      List<Row> rows = result.limit(maxRows + 1).collectAsList();
+      boolean truncated = rows.size() > maxRows;
+      out.print(ResultFormatter.format(result.columns(),
+          truncated ? rows.subList(0, maxRows) : rows, format));
+      if (truncated) {
+        out.println("(first " + maxRows + " rows; raise sql.max_rows for more)");
+      }
     }
     out.flush();
+  }
+
+  /** Splits on semicolons outside quotes and backticks; blank statements are dropped. */
+  static List<String> statements(String text) {
+    List<String> out = new java.util.ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    char quote = 0;
+    for (char c : text.toCharArray()) {
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '\'' || c == '"' || c == '`') {
+        quote = c;
+      } else if (c == ';') {
+        if (!current.toString().isBlank()) {
+          out.add(current.toString().strip());
+        }
+        current.setLength(0);
+        continue;
+      }
+      current.append(c);
+    }
+    if (!current.toString().isBlank()) {
+      out.add(current.toString().strip());
+    }
+    return out;
   }
 }
