@@ -14,10 +14,8 @@ public final class FeatureTables {
   private FeatureTables() {}
 
   /** Event types counted per member and day, each as column {@code n_<type>}. */
-  public static final List<String> COUNTED_TYPES = List.of("register", "login", "content_view",
-      "click", "like", "comment", "share", "collect", "post", "checkin", "follow", "purchase",
-      "refund", "coupon_redeem", "push_sent", "push_open", "membership_change", "complaint",
-      "experiment_exposure");
+  public static final List<String> COUNTED_TYPES =
+      com.community.analytics.jobs.ingest.EventContract.EVENT_TYPE_LIST;
 
   private static final DataType MONEY = DataTypes.createDecimalType(18, 2);
   private static final DataType SCORES =

@@ -1,15 +1,19 @@
 package com.community.analytics.jobs.ingest;
 
+import java.util.List;
 import java.util.Set;
 
 /** The raw event contract of design section 4: known types and what each requires. */
 public final class EventContract {
   private EventContract() {}
 
-  public static final Set<String> EVENT_TYPES = Set.of("register", "login", "content_view",
-      "click", "like", "comment", "share", "collect", "post", "checkin", "follow", "purchase",
-      "refund", "coupon_redeem", "push_sent", "push_open", "membership_change", "complaint",
-      "experiment_exposure");
+  /** Every event type, in the contract's order (features count them in this order). */
+  public static final List<String> EVENT_TYPE_LIST = List.of("register", "login",
+      "content_view", "click", "like", "comment", "share", "collect", "post", "checkin", "follow",
+      "purchase", "refund", "coupon_redeem", "push_sent", "push_open", "membership_change",
+      "complaint", "experiment_exposure");
+
+  public static final Set<String> EVENT_TYPES = Set.copyOf(EVENT_TYPE_LIST);
 
   /** Types that touch a content item and must name it. */
   public static final Set<String> CONTENT_EVENTS =

@@ -73,6 +73,15 @@ class IngestJobTest {
         event("e5", "2026-11-20T23:30:00+08:00", "u3", "like", "\"content_id\":\"c2\"")), true);
   }
 
+  /** Day 2: a re-delivery of e2, a new event, and a late event of 2026-11-18. */
+  private void writeDay2(JobFixture f) {
+    f.writeRaw("events", D2, "part-0.json", List.of(
+        event("e2", "2026-11-20T10:00:00+08:00", "u2", "content_view",
+            "\"content_id\":\"c1\",\"channel\":\"Feed\""),
+        event("e3", "2026-11-21T08:00:00+08:00", "u3", "login", ""),
+        event("e4", "2026-11-18T12:00:00+08:00", "u4", "login", "")), true);
+  }
+
   @Test
   void quarantinesEveryBrokenKindAndReconciles() throws Exception {
     JobFixture f = new JobFixture(tmp);
@@ -106,11 +115,7 @@ class IngestJobTest {
   void deduplicatesAcrossRunsAndLandsLateEventsInTheirOwnDate() throws Exception {
     JobFixture f = new JobFixture(tmp);
     writeDay1(f);
-    f.writeRaw("events", D2, "part-0.json", List.of(
-        event("e2", "2026-11-20T10:00:00+08:00", "u2", "content_view",
-            "\"content_id\":\"c1\",\"channel\":\"Feed\""),
-        event("e3", "2026-11-21T08:00:00+08:00", "u3", "login", ""),
-        event("e4", "2026-11-18T12:00:00+08:00", "u4", "login", "")), true);
+    writeDay2(f);
 
     f.run(new IngestJob(), Map.of(), "--date", D1.toString());
     JobContext second = f.run(new IngestJob(), Map.of(), "--date", D2.toString());
@@ -125,11 +130,7 @@ class IngestJobTest {
     JobFixture range = new JobFixture(tmp.resolve("range"));
     Files.createDirectories(range.root);
     writeDay1(range);
-    range.writeRaw("events", D2, "part-0.json", List.of(
-        event("e2", "2026-11-20T10:00:00+08:00", "u2", "content_view",
-            "\"content_id\":\"c1\",\"channel\":\"Feed\""),
-        event("e3", "2026-11-21T08:00:00+08:00", "u3", "login", ""),
-        event("e4", "2026-11-18T12:00:00+08:00", "u4", "login", "")), true);
+    writeDay2(range);
     range.run(new IngestJob(), Map.of(), "--from", D1.toString(), "--to", D2.toString());
     assertDataFrameEquals(events(f).drop("source_file").orderBy("event_id"),
         events(range).drop("source_file").orderBy("event_id"));
