@@ -2,6 +2,8 @@ package com.community.analytics.jobs;
 
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobRunner;
+import com.community.analytics.jobs.churn.ChurnScoreJob;
+import com.community.analytics.jobs.churn.ChurnTrainJob;
 import com.community.analytics.jobs.features.FeaturesJob;
 import com.community.analytics.jobs.generate.GenerateJob;
 import com.community.analytics.jobs.ingest.IngestJob;
@@ -19,7 +21,8 @@ public final class Main {
 
   /** Every job of the jar, in the order the help lists them. */
   public static List<Job> jobs() {
-    return List.of(new GenerateJob(), new IngestJob(), new FeaturesJob(), new SqlJob(System.out));
+    return List.of(new GenerateJob(), new IngestJob(), new FeaturesJob(), new ChurnTrainJob(),
+        new ChurnScoreJob(), new SqlJob(System.out));
   }
 
   public static JobRunner runner() {

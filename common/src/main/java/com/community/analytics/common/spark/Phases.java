@@ -38,6 +38,7 @@ public final class Phases {
     if (result instanceof java.util.Map<?, ?> m) {
       return m.size() + " entries";
     }
-    return result.toString();
+    String text = result.toString();
+    return text.length() > 300 ? text.substring(0, 300) + "..." : text;
   }
 }

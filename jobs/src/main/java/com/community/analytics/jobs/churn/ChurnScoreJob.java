@@ -1,0 +1,223 @@
+package com.community.analytics.jobs.churn;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
+
+import com.community.analytics.common.catalog.SilverTables;
+import com.community.analytics.common.config.AppConfig;
+import com.community.analytics.common.config.CommonKeys;
+import com.community.analytics.common.config.ConfigException;
+import com.community.analytics.common.config.ConfigKey;
+import com.community.analytics.common.job.Job;
+import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.spark.Phases;
+import com.community.analytics.jobs.features.FeatureTables;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code churn-score --date D}: scores every member active in the 30 days to D with the
+ * champion, measures feature drift against the champion's training data, and plans the
+ * retention plays.
+ *
+ * <p>Inputs: ml.churn_models (the champion), gold.user_state and gold.user_activity_daily (to
+ * D), gold.user_tags on D (lifecycle), silver.events (push_sent in the cap window) and earlier
+ * gold.retention_actions. Outputs: gold.churn_scores, ml.churn_drift, gold.retention_actions for
+ * D. Cost: one feature build, one model transform, one aggregation per feature for drift.
+ */
+public final class ChurnScoreJob implements Job {
+  private static final Logger LOG = LoggerFactory.getLogger(ChurnScoreJob.class);
+
+  public static final ConfigKey RISK_HIGH = ConfigKey.decimal("churn.risk_high", 0.5,
+      "churn probability from which a member is high risk");
+  public static final ConfigKey RISK_MEDIUM = ConfigKey.decimal("churn.risk_medium", 0.25,
+      "churn probability from which a member is medium risk");
+  public static final ConfigKey PSI_WARNING = ConfigKey.decimal("churn.psi_warning", 0.25,
+      "PSI from which a feature's drift is flagged");
+  public static final ConfigKey PLANNED = ConfigKey.string("retention.planned_time", "20:00",
+      "local time plays are planned for, the day after scoring");
+  public static final ConfigKey QUIET_START = ConfigKey.string("retention.quiet_start", "22:00",
+      "start of quiet hours (local)");
+  public static final ConfigKey QUIET_END = ConfigKey.string("retention.quiet_end", "08:00",
+      "end of quiet hours (local)");
+  public static final ConfigKey CAP_DAYS = ConfigKey.integer("retention.cap_days", 3,
+      "no member is contacted more than once within this many days");
+  public static final ConfigKey OFFER_CHURN = ConfigKey.string("retention.offer.churn_warning",
+      "churn-warning coupon", "offer for high-risk members");
+  public static final ConfigKey OFFER_RECALL = ConfigKey.string("retention.offer.recall",
+      "recall task pack", "offer for dormant members (7-30 days inactive)");
+  public static final ConfigKey OFFER_GROWTH = ConfigKey.string("retention.offer.growth",
+      "7-day growth gift", "offer for new members (0-7 days)");
+
+  @Override
+  public String name() {
+    return "churn-score";
+  }
+
+  @Override
+  public String description() {
+    return "score members with the champion churn model, measure drift, plan retention plays";
+  }
+
+  @Override
+  public List<ConfigKey> configKeys() {
+    return List.of(RISK_HIGH, RISK_MEDIUM, PSI_WARNING, PLANNED, QUIET_START, QUIET_END,
+        CAP_DAYS, OFFER_CHURN, OFFER_RECALL, OFFER_GROWTH);
+  }
+
+  @Override
+  public void check(com.community.analytics.common.cli.JobArgs args) {
+    args.requireDates();
+  }
+
+  @Override
+  public void run(JobContext ctx) {
+    SparkSession spark = ctx.spark();
+    AppConfig config = ctx.config();
+    LocalDate day = ctx.args().requireDates().to();
+    ChurnRegistry registry = new ChurnRegistry(ctx, config.getString(CommonKeys.LAKE_ROOT));
+    Row champion = registry.champion().orElseThrow(() -> new IllegalStateException(
+        "no champion churn model: run churn-train first (or churn-train --promote VERSION)"));
+    int version = ChurnRegistry.version(champion);
+    List<String> expected = champion.getList(champion.fieldIndex("features"));
+    List<String> missing = new ArrayList<>(expected);
+    missing.removeAll(ChurnFeatures.numericFeatures());
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("champion v" + version + " expects features this build "
+          + "does not produce: " + missing);
+    }
+
+    Date d = Date.valueOf(day);
+    Dataset<Row> state = ctx.warehouse().read(FeatureTables.USER_STATE)
+        .where(col("as_of_date").equalTo(lit(d)));
+    if (state.isEmpty()) {
+      throw new IllegalStateException("gold.user_state has no snapshot for " + day
+          + ": run features --date " + day + " first");
+    }
+    Dataset<Row> activity = ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
+        .where(col("activity_date").leq(lit(d)));
+    Dataset<Row> cutoff = spark.createDataFrame(List.of(RowFactory.create(d)),
+        new org.apache.spark.sql.types.StructType().add("cutoff",
+            org.apache.spark.sql.types.DataTypes.DateType));
+    Dataset<Row> features = ChurnFeatures.build(state, activity, cutoff).cache();
+    double high = config.getDouble(RISK_HIGH);
+    double medium = config.getDouble(RISK_MEDIUM);
+    Dataset<Row> scores = ChurnTrainer.calibrate(registry.pipeline(champion),
+        registry.calibrator(champion), features)
+        .select(col("user_id"), col("cutoff").as("as_of_date"), col("churn_probability"),
+            when(col("churn_probability").geq(high), "high")
+                .when(col("churn_probability").geq(medium), "medium").otherwise("low")
+                .as("risk_tier"), lit(version).as("model_version"));
+    long scored = Phases.run(spark, name(), "write gold.churn_scores", () ->
+        ctx.writer().replace(ChurnTables.SCORES, scores, "as_of_date = '" + day + "'"));
+    ctx.metrics().addWritten(ChurnTables.SCORES.name(), scored);
+
+    List<Row> drift = Phases.run(spark, name(), "measure drift", () ->
+        drift(registry.profile(champion), features, d, version, config.getDouble(PSI_WARNING)));
+    ctx.writer().replace(ChurnTables.DRIFT, spark.createDataFrame(drift,
+        ChurnTables.DRIFT.schema()), "as_of_date = '" + day + "'");
+    long warnings = drift.stream().filter(r -> r.getBoolean(3)).count();
+    if (warnings > 0) {
+      LOG.warn("churn-score {}: {} features drifted (PSI >= {})", day, warnings,
+          config.getDouble(PSI_WARNING));
+    }
+    ctx.metrics().count("drift_warnings", warnings);
+    features.unpersist();
+
+    Dataset<Row> actions = actions(ctx, day, ctx.warehouse().read(ChurnTables.SCORES)
+        .where(col("as_of_date").equalTo(lit(d))));
+    long planned = Phases.run(spark, name(), "write gold.retention_actions", () ->
+        ctx.writer().replace(ChurnTables.ACTIONS, actions, "as_of_date = '" + day + "'"));
+    ctx.metrics().addWritten(ChurnTables.ACTIONS.name(), planned);
+  }
+
+  private static List<Row> drift(Dataset<Row> profile, Dataset<Row> features, Date day,
+      int version, double threshold) {
+    List<Row> out = new ArrayList<>();
+    for (Row p : profile.collectAsList()) {
+      String feature = p.getString(0);
+      double[] edges = p.<Double>getList(1).stream().mapToDouble(Double::doubleValue).toArray();
+      double[] expected = p.<Double>getList(2).stream().mapToDouble(Double::doubleValue)
+          .toArray();
+      double psi = Psi.of(expected, FeatureProfile.shares(features, feature, edges));
+      out.add(RowFactory.create(day, feature, psi, psi >= threshold, version));
+    }
+    return out;
+  }
+
+  /**
+   * The play per member: a churn-warning coupon for high risk, else the recall pack for dormant
+   * members, else the growth gift for new members; sent at the next allowed moment.
+   */
+  private Dataset<Row> actions(JobContext ctx, LocalDate day, Dataset<Row> scores) {
+    AppConfig c = ctx.config();
+    RetentionPlanner planner = new RetentionPlanner(ZoneId.of(c.getString(CommonKeys.TIME_ZONE)),
+        time(c, PLANNED), time(c, QUIET_START), time(c, QUIET_END), c.getInt(CAP_DAYS));
+    Date d = Date.valueOf(day);
+    Dataset<Row> tags = ctx.warehouse().read(FeatureTables.USER_TAGS)
+        .where(col("as_of_date").equalTo(lit(d))).select("user_id", "lifecycle_stage");
+    Date capStart = Date.valueOf(day.minusDays(c.getInt(CAP_DAYS) + 1L));
+    Dataset<Row> pushes = ctx.warehouse().read(SilverTables.EVENTS)
+        .where(col("event_date").geq(lit(capStart)).and(col("event_date").leq(lit(d)))
+            .and(col("event_type").equalTo("push_sent")))
+        .groupBy("user_id").agg(max("event_time").as("last_push"));
+    Dataset<Row> earlier = ctx.warehouse().read(ChurnTables.ACTIONS)
+        .where(col("as_of_date").geq(lit(capStart)).and(col("as_of_date").lt(lit(d))))
+        .groupBy("user_id").agg(max("send_at").as("last_action"));
+    Dataset<Row> candidates = tags.join(scores.select("user_id", "risk_tier",
+            "churn_probability"), scala.collection.JavaConverters.asScalaBuffer(
+            List.of("user_id")).toSeq(), "left")
+        .withColumn("play", when(col("risk_tier").equalTo("high"), "churn_warning")
+            .when(col("lifecycle_stage").equalTo("dormant"), "recall")
+            .when(col("lifecycle_stage").equalTo("new"), "growth"))
+        .where(col("play").isNotNull())
+        .join(pushes, scala.collection.JavaConverters.asScalaBuffer(List.of("user_id")).toSeq(),
+            "left")
+        .join(earlier, scala.collection.JavaConverters.asScalaBuffer(List.of("user_id")).toSeq(),
+            "left");
+    String churnOffer = c.getString(OFFER_CHURN);
+    String recallOffer = c.getString(OFFER_RECALL);
+    String growthOffer = c.getString(OFFER_GROWTH);
+    return candidates.map((MapFunction<Row, Row>) r -> {
+      String play = r.getString(r.fieldIndex("play"));
+      Timestamp push = r.getTimestamp(r.fieldIndex("last_push"));
+      Timestamp action = r.getTimestamp(r.fieldIndex("last_action"));
+      Timestamp last = push == null ? action : action == null ? push
+          : (push.after(action) ? push : action);
+      java.time.Instant send = planner.sendTime(d.toLocalDate(), last == null ? null
+          : last.toInstant());
+      String offer = play.equals("churn_warning") ? churnOffer
+          : play.equals("recall") ? recallOffer : growthOffer;
+      String reason = play.equals("churn_warning") ? "high churn risk"
+          : play.equals("recall") ? "dormant 7-30 days" : "registered in the last 7 days";
+      Object p = r.get(r.fieldIndex("churn_probability"));
+      return RowFactory.create(r.getString(r.fieldIndex("user_id")), d, play, offer, reason,
+          Timestamp.from(send), p);
+    }, Encoders.row(ChurnTables.ACTIONS.schema()));
+  }
+
+  private static LocalTime time(AppConfig c, ConfigKey key) {
+    try {
+      return LocalTime.parse(c.getString(key));
+    } catch (DateTimeParseException e) {
+      throw new ConfigException("config key '" + key.name() + "': expected a time HH:MM, got '"
+          + c.getString(key) + "'");
+    }
+  }
+}

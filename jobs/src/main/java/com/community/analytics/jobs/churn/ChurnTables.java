@@ -1,0 +1,93 @@
+package com.community.analytics.jobs.churn;
+
+import static com.community.analytics.common.catalog.TableSpec.column;
+
+import com.community.analytics.common.catalog.TableSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** The tables of the churn jobs. */
+public final class ChurnTables {
+  private ChurnTables() {}
+
+  public static final TableSpec TRAINING_SET = new TableSpec("ml.churn_training_set",
+      "Member x cutoff: point-in-time features, label (no activity in the horizon after the "
+          + "cutoff) and split (train / validation / test by cutoff).", trainingSchema(),
+      "cutoff");
+
+  private static StructType trainingSchema() {
+    List<StructField> f = new ArrayList<>();
+    f.add(column("user_id", DataTypes.StringType, "member id"));
+    f.add(column("cutoff", DataTypes.DateType, "cutoff date; features use data up to it"));
+    f.add(column("membership_tier", DataTypes.StringType, "tier on the cutoff"));
+    for (String n : ChurnFeatures.numericFeatures()) {
+      f.add(column(n, DataTypes.DoubleType, "feature " + n + " as of the cutoff"));
+    }
+    f.add(column("label", DataTypes.DoubleType, "1: no activity in (cutoff, cutoff + horizon]"));
+    f.add(column("split", DataTypes.StringType, "train, validation or test"));
+    return new StructType(f.toArray(new StructField[0]));
+  }
+
+  public static final TableSpec MODELS = new TableSpec("ml.churn_models",
+      "One row per trained churn model version, with its status in the registry.",
+      TableSpec.schema(
+          column("version", DataTypes.IntegerType, "model version, 1, 2, ..."),
+          column("trained_at", DataTypes.TimestampType, "when it was trained (UTC)"),
+          column("data_until", DataTypes.DateType, "last day of data it saw"),
+          column("train_cutoffs", DataTypes.createArrayType(DataTypes.DateType),
+              "cutoffs it was trained on"),
+          column("validation_cutoff", DataTypes.DateType, "cutoff it was tuned and calibrated on"),
+          column("test_cutoff", DataTypes.DateType, "cutoff it was measured on"),
+          column("algorithm", DataTypes.StringType, "gbt or logistic_regression"),
+          column("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType),
+              "chosen hyperparameters"),
+          column("metrics", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType),
+              "test metrics: auc_roc, auc_pr, log_loss, brier, top_decile_lift, ..."),
+          column("features", DataTypes.createArrayType(DataTypes.StringType),
+              "features the model expects"),
+          column("importances", DataTypes.createMapType(DataTypes.StringType,
+              DataTypes.DoubleType), "feature importances (GBT)"),
+          column("status", DataTypes.StringType, "champion, challenger or retired"),
+          column("promoted_at", DataTypes.TimestampType, "last time it became champion"),
+          column("decision", DataTypes.StringType, "why it has its status"),
+          column("path", DataTypes.StringType, "where the pipeline and calibrator are saved")),
+      null);
+
+  public static final TableSpec SCORES = new TableSpec("gold.churn_scores",
+      "Member x as_of_date: calibrated churn probability of members not churned on the date.",
+      TableSpec.schema(
+          column("user_id", DataTypes.StringType, "member id"),
+          column("as_of_date", DataTypes.DateType, "scoring date (partition)"),
+          column("churn_probability", DataTypes.DoubleType, "calibrated P(no activity in "
+              + "the horizon)"),
+          column("risk_tier", DataTypes.StringType, "high / medium / low (churn.risk_tiers)"),
+          column("model_version", DataTypes.IntegerType, "champion version that scored")),
+      "as_of_date");
+
+  public static final TableSpec DRIFT = new TableSpec("ml.churn_drift",
+      "As_of_date x feature: population stability index against the champion's training data.",
+      TableSpec.schema(
+          column("as_of_date", DataTypes.DateType, "scoring date (partition)"),
+          column("feature", DataTypes.StringType, "feature name"),
+          column("psi", DataTypes.DoubleType, "population stability index"),
+          column("warning", DataTypes.BooleanType, "psi >= churn.psi_warning"),
+          column("model_version", DataTypes.IntegerType, "champion whose training data is "
+              + "the reference")),
+      "as_of_date");
+
+  public static final TableSpec ACTIONS = new TableSpec("gold.retention_actions",
+      "Member x as_of_date: the lifecycle play, its offer and when to send it.",
+      TableSpec.schema(
+          column("user_id", DataTypes.StringType, "member id"),
+          column("as_of_date", DataTypes.DateType, "decision date (partition)"),
+          column("play", DataTypes.StringType, "churn_warning, recall or growth (new members)"),
+          column("offer", DataTypes.StringType, "what the member gets (churn.plays)"),
+          column("reason", DataTypes.StringType, "why this play"),
+          column("send_at", DataTypes.TimestampType,
+              "next allowed moment: outside quiet hours and the frequency cap (UTC)"),
+          column("churn_probability", DataTypes.DoubleType, "score behind the decision")),
+      "as_of_date");
+}

@@ -1,0 +1,243 @@
+package com.community.analytics.jobs.churn;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import com.community.analytics.common.cli.JobArgs;
+import com.community.analytics.common.cli.JobOption;
+import com.community.analytics.common.cli.UsageException;
+import com.community.analytics.common.config.AppConfig;
+import com.community.analytics.common.config.CommonKeys;
+import com.community.analytics.common.config.ConfigException;
+import com.community.analytics.common.config.ConfigKey;
+import com.community.analytics.common.job.Job;
+import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.spark.Phases;
+import com.community.analytics.jobs.features.FeatureTables;
+import java.io.IOException;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code churn-train --date D}: builds the point-in-time training set from weekly cutoffs whose
+ * horizon has passed by D, trains and calibrates the churn model, measures it on the newest
+ * cutoff, saves it as a new version and applies the promotion rule. {@code --promote V} and
+ * {@code --rollback} change the champion without training.
+ *
+ * <p>Inputs: gold.user_state (on the cutoffs), gold.user_activity_daily (up to D). Outputs:
+ * ml.churn_training_set (the cutoffs), ml.churn_models, the model under
+ * {@code <lake>/models/churn/v<N>}. Cost: one feature build (a join and a shuffle), one fit per
+ * grid point, small metric aggregations, a few collects of metrics (tens of rows).
+ */
+public final class ChurnTrainJob implements Job {
+  private static final Logger LOG = LoggerFactory.getLogger(ChurnTrainJob.class);
+
+  public static final ConfigKey HORIZON = ConfigKey.integer("churn.horizon_days", 30,
+      "churned = no activity in this many days after the cutoff");
+  public static final ConfigKey CUTOFFS = ConfigKey.integer("churn.cutoffs", 6,
+      "weekly cutoffs in the training set (newest: test, next: validation, rest: train)");
+  public static final ConfigKey STEP = ConfigKey.integer("churn.cutoff_step_days", 7,
+      "days between cutoffs");
+  public static final ConfigKey TOLERANCE = ConfigKey.decimal("churn.promotion_tolerance", 0.01,
+      "a new model becomes champion when its test AUC-PR >= the champion's minus this");
+  public static final ConfigKey GRID = ConfigKey.tree("churn.grid",
+      "candidates: [{algorithm: gbt|logistic_regression, params: {name: value}}]");
+
+  @Override
+  public String name() {
+    return "churn-train";
+  }
+
+  @Override
+  public String description() {
+    return "train, calibrate and register a churn model; --promote V / --rollback";
+  }
+
+  @Override
+  public List<JobOption> options() {
+    return List.of(JobOption.value("promote", "VERSION", "make this version the champion"),
+        JobOption.flag("rollback", "restore the champion before the current one"));
+  }
+
+  @Override
+  public List<ConfigKey> configKeys() {
+    return List.of(HORIZON, CUTOFFS, STEP, TOLERANCE, GRID);
+  }
+
+  @Override
+  public void check(JobArgs args) {
+    if (args.flag("rollback") && args.option("promote").isPresent()) {
+      throw new UsageException("give --promote or --rollback, not both");
+    }
+    args.option("promote").ifPresent(v -> {
+      if (!v.matches("[1-9][0-9]*")) {
+        throw new UsageException("--promote takes a version number, got '" + v + "'");
+      }
+    });
+    if (!args.flag("rollback") && args.option("promote").isEmpty()) {
+      args.requireDates();
+    }
+  }
+
+  @Override
+  public void run(JobContext ctx) throws IOException {
+    ChurnRegistry registry = new ChurnRegistry(ctx, ctx.config().getString(
+        CommonKeys.LAKE_ROOT));
+    if (ctx.args().flag("rollback")) {
+      int restored = registry.rollback();
+      LOG.info("churn-train: rolled back; champion is v{}", restored);
+      ctx.metrics().count("champion", restored);
+      return;
+    }
+    if (ctx.args().option("promote").isPresent()) {
+      int v = Integer.parseInt(ctx.args().option("promote").get());
+      registry.promote(v, "promoted by hand");
+      LOG.info("churn-train: v{} promoted by hand", v);
+      ctx.metrics().count("champion", v);
+      return;
+    }
+    train(ctx, registry);
+  }
+
+  /** Weekly cutoffs ending at D - horizon, newest first. */
+  static List<LocalDate> cutoffs(LocalDate dataUntil, int horizon, int count, int step) {
+    List<LocalDate> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(dataUntil.minusDays(horizon + (long) i * step));
+    }
+    return out;
+  }
+
+  private void train(JobContext ctx, ChurnRegistry registry) throws IOException {
+    SparkSession spark = ctx.spark();
+    AppConfig config = ctx.config();
+    LocalDate until = ctx.args().requireDates().to();
+    int horizon = config.getInt(HORIZON);
+    List<LocalDate> cutoffs = cutoffs(until, horizon, config.getInt(CUTOFFS),
+        config.getInt(STEP));
+    if (cutoffs.size() < 3) {
+      throw new ConfigException("churn.cutoffs must be at least 3 (train, validation, test)");
+    }
+    Object[] cutoffDates = cutoffs.stream().map(Date::valueOf).toArray();
+    Dataset<Row> state = ctx.warehouse().read(FeatureTables.USER_STATE)
+        .where(col("as_of_date").isin(cutoffDates));
+    Dataset<Row> activity = ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
+        .where(col("activity_date").leq(lit(Date.valueOf(until))));
+    Dataset<Row> cutoffTable = spark.createDataFrame(cutoffs.stream()
+        .map(d -> RowFactory.create(Date.valueOf(d))).toList(),
+        new org.apache.spark.sql.types.StructType().add("cutoff",
+            org.apache.spark.sql.types.DataTypes.DateType));
+    Date test = Date.valueOf(cutoffs.get(0));
+    Date validation = Date.valueOf(cutoffs.get(1));
+    Dataset<Row> labelled = ChurnFeatures.label(ChurnFeatures.build(state, activity, cutoffTable),
+        activity, horizon)
+        .withColumn("split", when(col("cutoff").equalTo(lit(test)), "test")
+            .when(col("cutoff").equalTo(lit(validation)), "validation").otherwise("train"));
+    long rows = Phases.run(spark, name(), "write ml.churn_training_set", () ->
+        ctx.writer().replace(ChurnTables.TRAINING_SET, labelled, "cutoff IN ("
+            + String.join(", ", cutoffs.stream().map(d -> "'" + d + "'").toList()) + ")"));
+    ctx.metrics().addWritten(ChurnTables.TRAINING_SET.name(), rows);
+    if (rows == 0) {
+      throw new IllegalStateException("no training rows: gold.user_state has no members on the "
+          + "cutoffs " + cutoffs + " (run features over those dates first)");
+    }
+
+    Dataset<Row> set = ctx.warehouse().read(ChurnTables.TRAINING_SET)
+        .where(col("cutoff").isin(cutoffDates)).cache();
+    Dataset<Row> trainRows = set.where(col("split").equalTo("train"));
+    Dataset<Row> validationRows = set.where(col("split").equalTo("validation"));
+    Dataset<Row> testRows = set.where(col("split").equalTo("test"));
+    ChurnTrainer.Trained trained = Phases.run(spark, name(), "train and calibrate", () ->
+        ChurnTrainer.train(trainRows, validationRows, testRows, grid(config)));
+    LOG.info("churn-train: {} {} test metrics {}", trained.candidate().algorithm(),
+        trained.candidate().params(), trained.metrics());
+
+    int version = registry.nextVersion();
+    String path = registry.path(version);
+    trained.pipeline().write().overwrite().save(path + "/pipeline");
+    trained.calibrator().write().overwrite().save(path + "/calibrator");
+    FeatureProfile.of(trainRows).write().mode("overwrite").parquet(path + "/profile");
+
+    Optional<Row> champion = registry.champion();
+    String status;
+    String decision;
+    double newPr = trained.metrics().get("auc_pr");
+    if (champion.isEmpty()) {
+      status = ChurnRegistry.CHAMPION;
+      decision = "first model";
+    } else {
+      Row c = champion.get();
+      double championPr = ChurnTrainer.metrics(ChurnTrainer.calibrate(registry.pipeline(c),
+          registry.calibrator(c), testRows)).get("auc_pr");
+      double tolerance = config.getDouble(TOLERANCE);
+      boolean promote = newPr >= championPr - tolerance;
+      status = promote ? ChurnRegistry.CHAMPION : ChurnRegistry.CHALLENGER;
+      decision = String.format("test AUC-PR %.4f vs champion v%d %.4f on the same test set "
+          + "(tolerance %.3f): %s", newPr, ChurnRegistry.version(c), championPr, tolerance,
+          promote ? "promoted" : "kept as challenger");
+    }
+    set.unpersist();
+    Map<String, Double> metrics = new LinkedHashMap<>(trained.metrics());
+    Row entry = RowFactory.create(version, Timestamp.from(Instant.now()), Date.valueOf(until),
+        scala.collection.JavaConverters.asScalaBuffer(cutoffs.subList(2, cutoffs.size()).stream()
+            .map(Date::valueOf).toList()).toList(), validation, test,
+        trained.candidate().algorithm(),
+        scala.collection.JavaConverters.mapAsScalaMap(trained.candidate().params()),
+        scala.collection.JavaConverters.mapAsScalaMap(metrics),
+        scala.collection.JavaConverters.asScalaBuffer(ChurnFeatures.numericFeatures()).toList(),
+        scala.collection.JavaConverters.mapAsScalaMap(trained.importances()),
+        ChurnRegistry.CHALLENGER, null, decision, path);
+    List<Row> all = registry.versions();
+    all.add(entry);
+    registry.write(all);
+    if (ChurnRegistry.CHAMPION.equals(status)) {
+      registry.promote(version, decision);
+    }
+    LOG.info("churn-train: v{} {}: {}", version, status, decision);
+    ctx.metrics().count("version", version);
+    ctx.metrics().addWritten(ChurnTables.MODELS.name(), 1);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<ChurnTrainer.Candidate> grid(AppConfig config) {
+    Object tree = config.getTree(GRID);
+    if (!(tree instanceof List<?> list) || list.isEmpty()) {
+      throw new ConfigException("churn.grid must be a non-empty list of candidates");
+    }
+    List<ChurnTrainer.Candidate> out = new ArrayList<>();
+    for (Object item : list) {
+      if (!(item instanceof Map<?, ?> m) || !(m.get("algorithm") instanceof String a)
+          || !(a.equals("gbt") || a.equals("logistic_regression"))) {
+        throw new ConfigException("churn.grid: each candidate needs algorithm gbt or "
+            + "logistic_regression, got " + item);
+      }
+      Map<String, Double> params = new LinkedHashMap<>();
+      Object p = m.get("params");
+      if (p instanceof Map<?, ?> pm) {
+        for (Map.Entry<?, ?> e : pm.entrySet()) {
+          if (!(e.getValue() instanceof Number n)) {
+            throw new ConfigException("churn.grid: parameter " + e.getKey() + " of " + a
+                + " must be a number");
+          }
+          params.put(String.valueOf(e.getKey()), n.doubleValue());
+        }
+      }
+      out.add(new ChurnTrainer.Candidate(a, params));
+    }
+    return out;
+  }
+}
