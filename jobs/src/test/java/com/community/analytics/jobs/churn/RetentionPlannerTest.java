@@ -40,7 +40,7 @@ class RetentionPlannerTest {
   void theCapDelaysASecondContact() {
     Instant last = local("2026-11-21T19:00");
     assertEquals(local("2026-11-24T19:00"), planner.sendTime(LocalDate.of(2026, 11, 21), last));
-    Instant lateLast = local("2026-11-21T21:30");
+    Instant lateLast = local("2026-11-21T22:30");
     assertEquals(local("2026-11-25T08:00"), planner.sendTime(LocalDate.of(2026, 11, 21),
         lateLast), "the cap ends in quiet hours: the next morning");
   }

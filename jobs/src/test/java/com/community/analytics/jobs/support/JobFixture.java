@@ -23,6 +23,10 @@ import java.util.zip.GZIPOutputStream;
 public final class JobFixture {
   /** The repository's business rules, used as they are. */
   public static final Path TAGS = Path.of("../conf/tags.yaml").toAbsolutePath().normalize();
+  public static final Path CHURN = Path.of("../conf/churn.yaml").toAbsolutePath().normalize();
+
+  /** More YAML for this fixture's config (e.g. a smaller model grid). */
+  public String extraYaml = "";
 
   public final Path root;
   public final Path lake;
@@ -35,8 +39,8 @@ public final class JobFixture {
   }
 
   public AppConfig config(Map<String, String> overrides) {
-    Path file = TestConfigs.write(root, "include: [" + TAGS + "]\nlake:\n  root: " + lake
-        + "\nwarehouse:\n  root: " + warehouse + "\n");
+    Path file = TestConfigs.write(root, "include: [" + TAGS + ", " + CHURN + "]\nlake:\n  root: "
+        + lake + "\nwarehouse:\n  root: " + warehouse + "\n" + extraYaml);
     return TestConfigs.load(Main.runner().schema(), file, overrides);
   }
 

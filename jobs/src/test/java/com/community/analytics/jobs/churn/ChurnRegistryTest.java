@@ -1,0 +1,101 @@
+package com.community.analytics.jobs.churn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.community.analytics.common.testing.SparkTestSession;
+import com.community.analytics.jobs.features.FeaturesJob;
+import com.community.analytics.jobs.generate.GenerateJob;
+import com.community.analytics.jobs.ingest.IngestJob;
+import com.community.analytics.jobs.support.JobFixture;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The model lifecycle on a small generated lake: the first model becomes champion, a model that
+ * fails the promotion rule stays challenger, the ML team promotes and rolls back by hand, and
+ * scoring uses whichever model is champion. Retention plays on consecutive days respect the
+ * frequency cap.
+ */
+class ChurnRegistryTest {
+  private final SparkSession spark = SparkTestSession.get();
+
+  @TempDir
+  Path tmp;
+
+  private Map<Integer, String> statuses(JobFixture f) {
+    return spark.read().format("delta").load(f.warehouse + "/ml/churn_models").collectAsList()
+        .stream().collect(Collectors.toMap(r -> r.getInt(r.fieldIndex("version")),
+            r -> r.getString(r.fieldIndex("status"))));
+  }
+
+  @Test
+  void promotionRuleManualPromotionRollbackAndScoring() throws Exception {
+    JobFixture f = new JobFixture(tmp);
+    f.extraYaml = "churn:\n  grid:\n    - algorithm: gbt\n      params: {max_depth: 3, max_iter: 8}\n"
+        + "    - algorithm: logistic_regression\n      params: {reg_param: 0.01}\n";
+    Map<String, String> conf = new HashMap<>(Map.of("generator.members", "400",
+        "generator.days", "75", "generator.start_date", "2026-01-01", "generator.partitions", "2",
+        "churn.cutoffs", "4"));
+    String end = "2026-03-16";
+    f.run(new GenerateJob(), conf);
+    f.run(new IngestJob(), conf, "--from", "2026-01-01", "--to", end);
+    f.run(new FeaturesJob(), conf, "--from", "2026-01-01", "--to", end);
+
+    f.run(new ChurnTrainJob(), conf, "--date", end);
+    assertEquals(Map.of(1, "champion"), statuses(f), "the first model becomes champion");
+
+    Map<String, String> strict = new HashMap<>(conf);
+    strict.put("churn.promotion_tolerance", "-1");
+    f.run(new ChurnTrainJob(), strict, "--date", end);
+    assertEquals(Map.of(1, "champion", 2, "challenger"), statuses(f),
+        "a model must beat the champion's AUC-PR by 1 here: it stays challenger");
+
+    f.run(new ChurnTrainJob(), conf, "--promote", "2");
+    assertEquals(Map.of(1, "retired", 2, "champion"), statuses(f));
+    f.run(new ChurnTrainJob(), conf, "--rollback");
+    assertEquals(Map.of(1, "champion", 2, "retired"), statuses(f));
+
+    f.run(new ChurnScoreJob(), conf, "--date", "2026-03-15");
+    f.run(new ChurnScoreJob(), conf, "--date", end);
+    List<Row> versions = spark.read().format("delta").load(f.warehouse + "/gold/churn_scores")
+        .select("model_version").distinct().collectAsList();
+    assertEquals("[[1]]", versions.toString(), "scoring after the rollback uses v1");
+
+    Map<String, Timestamp> first = new HashMap<>();
+    List<Row> actions = spark.read().format("delta").load(f.warehouse
+        + "/gold/retention_actions").orderBy("as_of_date").collectAsList();
+    assertFalse(actions.isEmpty());
+    for (Row a : actions) {
+      String user = a.getString(a.fieldIndex("user_id"));
+      Timestamp send = a.getTimestamp(a.fieldIndex("send_at"));
+      if (first.containsKey(user)) {
+        assertTrue(!send.toInstant().isBefore(first.get(user).toInstant()
+            .plus(Duration.ofDays(3))), user + " contacted twice within the cap");
+      }
+      first.put(user, send);
+    }
+  }
+
+  @Test
+  void rollbackWithoutAnEarlierChampionFailsClearly() throws Exception {
+    JobFixture f = new JobFixture(tmp);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> f.run(new ChurnTrainJob(), Map.of(), "--rollback"));
+    assertEquals("no champion to roll back", e.getMessage());
+    IllegalStateException score = assertThrows(IllegalStateException.class,
+        () -> f.run(new ChurnScoreJob(), Map.of(), "--date", "2026-03-16"));
+    assertTrue(score.getMessage().startsWith("no champion churn model"), score.getMessage());
+  }
+}
