@@ -32,7 +32,10 @@ import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.functions;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.regression.IsotonicRegression;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.IsotonicRegressionModel;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.ml.tuning.TrainValidationSplitModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -40,9 +43,10 @@ import org.apache.spark.sql.expressions.Window;
 /**
  * Trains the churn model: an MLlib pipeline (imputation, one-hot membership tier, assembly, then
  * a GBT classifier or a logistic-regression baseline) with class weights through weightCol; the
- * parameter grid is tried on a time-ordered validation cutoff, the best candidate's
- * probabilities are calibrated by isotonic regression on that validation slice, and the result
- * is measured on the newest matured cutoff. Cost: one fit per grid point plus the calibration;
+ * grid of each algorithm goes through TrainValidationSplit on the training cutoffs, the winners
+ * are compared on the validation cutoff, the best one's probabilities are calibrated by
+ * isotonic regression on that validation slice, and the result is measured on the newest
+ * matured cutoff. Cost: one fit per grid point plus the calibration;
  * metrics are small aggregations.
  */
 public final class ChurnTrainer {
@@ -103,22 +107,44 @@ public final class ChurnTrainer {
         functions.vector_to_array(col("probability"), "float64").getItem(1));
   }
 
+  /**
+   * For each algorithm, TrainValidationSplit picks its best candidate on the training cutoffs
+   * (a random split inside the training period only); the algorithms' winners are compared on
+   * the validation cutoff, the better one is calibrated there and measured on the test cutoff.
+   */
   public static Trained train(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test,
       List<Candidate> grid) {
     Dataset<Row> weighted = withClassWeights(train).cache();
-    Trained best = null;
     BinaryClassificationEvaluator pr = new BinaryClassificationEvaluator()
         .setLabelCol("label").setRawPredictionCol("score").setMetricName("areaUnderPR");
     PipelineModel bestModel = null;
     Candidate bestCandidate = null;
     double bestPr = -1;
-    for (Candidate c : grid) {
-      PipelineModel m = pipeline(c).fit(weighted);
+    for (String algorithm : grid.stream().map(Candidate::algorithm).distinct().toList()) {
+      List<Candidate> candidates = grid.stream().filter(c -> c.algorithm().equals(algorithm))
+          .toList();
+      Pipeline pipeline = pipeline(candidates.get(0));
+      PipelineStage estimator = pipeline.getStages()[pipeline.getStages().length - 1];
+      ParamMap[] maps = candidates.stream().map(c -> paramMap(estimator, c))
+          .toArray(ParamMap[]::new);
+      TrainValidationSplitModel tvs = new TrainValidationSplit().setEstimator(pipeline)
+          .setEstimatorParamMaps(maps).setTrainRatio(0.8).setSeed(42)
+          .setEvaluator(new BinaryClassificationEvaluator().setLabelCol("label")
+              .setMetricName("areaUnderPR"))
+          .fit(weighted);
+      double[] scores = tvs.validationMetrics();
+      int best = 0;
+      for (int i = 1; i < scores.length; i++) {
+        if (scores[i] > scores[best]) {
+          best = i;
+        }
+      }
+      PipelineModel m = (PipelineModel) tvs.bestModel();
       double valPr = pr.evaluate(score(m, validation));
       if (valPr > bestPr) {
         bestPr = valPr;
         bestModel = m;
-        bestCandidate = c;
+        bestCandidate = candidates.get(best);
       }
     }
     weighted.unpersist();
@@ -130,6 +156,26 @@ public final class ChurnTrainer {
     metrics.put("validation_auc_pr", bestPr);
     return new Trained(bestCandidate, bestModel, calibrator, metrics, importances(bestModel),
         calibrationTable(scoredTest), bestPr);
+  }
+
+  /** A candidate's parameters as a ParamMap on the pipeline's classifier. */
+  static ParamMap paramMap(PipelineStage estimator, Candidate c) {
+    ParamMap map = new ParamMap();
+    for (Map.Entry<String, Double> e : c.params().entrySet()) {
+      String name = switch (e.getKey()) {
+        case "max_depth" -> "maxDepth";
+        case "max_iter" -> "maxIter";
+        case "step_size" -> "stepSize";
+        case "reg_param" -> "regParam";
+        case "elastic_net" -> "elasticNetParam";
+        default -> throw new com.community.analytics.common.config.ConfigException(
+            "churn.grid: unknown parameter '" + e.getKey() + "' for " + c.algorithm());
+      };
+      org.apache.spark.ml.param.Param<Object> param = estimator.getParam(name);
+      boolean integer = name.equals("maxDepth") || name.equals("maxIter");
+      map.put(param, integer ? (Object) e.getValue().intValue() : (Object) e.getValue());
+    }
+    return map;
   }
 
   /** Calibrated churn probability {@code churn_probability} for every row. */
