@@ -50,6 +50,10 @@ public final class ChurnTables {
               "features the model expects"),
           column("importances", DataTypes.createMapType(DataTypes.StringType,
               DataTypes.DoubleType), "feature importances (GBT)"),
+          column("calibration", DataTypes.createArrayType(new StructType()
+              .add("bucket", DataTypes.IntegerType).add("predicted", DataTypes.DoubleType)
+              .add("observed", DataTypes.DoubleType).add("members", DataTypes.LongType)),
+              "test-set deciles of calibrated probability: mean predicted vs observed churn"),
           column("status", DataTypes.StringType, "champion, challenger or retired"),
           column("promoted_at", DataTypes.TimestampType, "last time it became champion"),
           column("decision", DataTypes.StringType, "why it has its status"),

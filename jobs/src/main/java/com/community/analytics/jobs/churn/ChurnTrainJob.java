@@ -200,6 +200,7 @@ public final class ChurnTrainJob implements Job {
         scala.collection.JavaConverters.mapAsScalaMap(metrics),
         scala.collection.JavaConverters.asScalaBuffer(ChurnFeatures.numericFeatures()).toList(),
         scala.collection.JavaConverters.mapAsScalaMap(trained.importances()),
+        scala.collection.JavaConverters.asScalaBuffer(trained.calibration()).toList(),
         ChurnRegistry.CHALLENGER, null, decision, path);
     List<Row> all = registry.versions();
     all.add(entry);

@@ -55,6 +55,15 @@ class ChurnRegistryTest {
 
     f.run(new ChurnTrainJob(), conf, "--date", end);
     assertEquals(Map.of(1, "champion"), statuses(f), "the first model becomes champion");
+    Row v1 = spark.read().format("delta").load(f.warehouse + "/ml/churn_models").first();
+    Map<String, Double> metrics = v1.getJavaMap(v1.fieldIndex("metrics"));
+    for (String m : List.of("auc_roc", "auc_pr", "log_loss", "brier", "top_decile_precision",
+        "top_decile_lift")) {
+      assertTrue(metrics.containsKey(m), m + " in " + metrics);
+    }
+    assertTrue(metrics.get("auc_roc") > 0.5, "better than chance: " + metrics);
+    List<Row> calibration = v1.getList(v1.fieldIndex("calibration"));
+    assertEquals(10, calibration.size(), "deciles of the calibration table");
 
     Map<String, String> strict = new HashMap<>(conf);
     strict.put("churn.promotion_tolerance", "-1");
