@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.churn;
 
+import com.community.analytics.common.spark.JoinKeys;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
@@ -83,8 +84,7 @@ public final class ChurnFeatures {
         .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
 
     Column c = col("cutoff");
-    Dataset<Row> joined = s.join(counts, scala.collection.JavaConverters.asScalaBuffer(
-        List.of("user_id", "cutoff")).toSeq(), "left");
+    Dataset<Row> joined = s.join(counts, JoinKeys.on("user_id", "cutoff"), "left");
     List<Column> out = new ArrayList<>(List.of(col("user_id"), c,
         datediff(c, col("last_active_date")).cast("double").as("recency_days"),
         datediff(c, coalesce(col("registered_date"), col("first_seen_date"))).cast("double")
@@ -127,8 +127,7 @@ public final class ChurnFeatures {
             .and(col("activity_date").gt(col("cutoff")))
             .and(datediff(col("activity_date"), col("cutoff")).leq(horizon)))
         .select("user_id", "cutoff").distinct().withColumn("stayed", lit(true));
-    return features.join(activeAfter, scala.collection.JavaConverters.asScalaBuffer(
-        List.of("user_id", "cutoff")).toSeq(), "left")
+    return features.join(activeAfter, JoinKeys.on("user_id", "cutoff"), "left")
         .withColumn("label", when(col("stayed"), 0.0).otherwise(1.0))
         .drop("stayed");
   }

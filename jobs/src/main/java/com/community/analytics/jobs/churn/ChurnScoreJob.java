@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.churn;
 
+import com.community.analytics.common.spark.JoinKeys;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -181,15 +182,14 @@ public final class ChurnScoreJob implements Job {
         .where(col("as_of_date").geq(lit(capStart)).and(col("as_of_date").lt(lit(d))))
         .groupBy("user_id").agg(max("send_at").as("last_action"));
     Dataset<Row> candidates = tags.join(scores.select("user_id", "risk_tier",
-            "churn_probability"), scala.collection.JavaConverters.asScalaBuffer(
-            List.of("user_id")).toSeq(), "left")
+            "churn_probability"), JoinKeys.on("user_id"), "left")
         .withColumn("play", when(col("risk_tier").equalTo("high"), "churn_warning")
             .when(col("lifecycle_stage").equalTo("dormant"), "recall")
             .when(col("lifecycle_stage").equalTo("new"), "growth"))
         .where(col("play").isNotNull())
-        .join(pushes, scala.collection.JavaConverters.asScalaBuffer(List.of("user_id")).toSeq(),
+        .join(pushes, JoinKeys.on("user_id"),
             "left")
-        .join(earlier, scala.collection.JavaConverters.asScalaBuffer(List.of("user_id")).toSeq(),
+        .join(earlier, JoinKeys.on("user_id"),
             "left");
     String churnOffer = c.getString(OFFER_CHURN);
     String recallOffer = c.getString(OFFER_RECALL);

@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.features;
 
+import com.community.analytics.common.spark.JoinKeys;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -30,8 +31,6 @@ import org.apache.spark.sql.types.DataTypes;
  * two smaller ones for the engagement maps; the content dimension is broadcast.
  */
 public final class ActivityDaily {
-  private static final scala.collection.Seq<String> KEYS =
-      scala.collection.JavaConverters.asScalaBuffer(List.of("user_id", "activity_date")).toSeq();
 
   private ActivityDaily() {}
 
@@ -70,8 +69,8 @@ public final class ActivityDaily {
     Dataset<Row> counts = e.groupBy(col("user_id"), col("event_date").as("activity_date"))
         .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
     return counts
-        .join(engagement(e, "topic", "topic_engagement"), KEYS, "left")
-        .join(engagement(e, "content_type", "content_type_engagement"), KEYS, "left")
+        .join(engagement(e, "topic", "topic_engagement"), JoinKeys.on("user_id", "activity_date"), "left")
+        .join(engagement(e, "content_type", "content_type_engagement"), JoinKeys.on("user_id", "activity_date"), "left")
         .withColumn("topic_engagement", coalesce(col("topic_engagement"), expr("map()")
             .cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))))
         .withColumn("content_type_engagement", coalesce(col("content_type_engagement"),

@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.features;
 
+import com.community.analytics.common.spark.JoinKeys;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.datediff;
@@ -101,12 +102,9 @@ public final class Tags {
 
     Dataset<Row> base = state
         .join(ltvWithTier.select("user_id", "as_of_date", "ltv_tier"),
-            scala.collection.JavaConverters.asScalaBuffer(List.of("user_id", "as_of_date"))
-                .toSeq(), "left")
-        .join(topics, scala.collection.JavaConverters.asScalaBuffer(
-            List.of("user_id", "as_of_date")).toSeq(), "left")
-        .join(types, scala.collection.JavaConverters.asScalaBuffer(
-            List.of("user_id", "as_of_date")).toSeq(), "left")
+            JoinKeys.on("user_id", "as_of_date"), "left")
+        .join(topics, JoinKeys.on("user_id", "as_of_date"), "left")
+        .join(types, JoinKeys.on("user_id", "as_of_date"), "left")
         .withColumn("buyer", buyer)
         .withColumn("aov_value", when(buyer, col("gmv").cast("double").divide(col("orders"))))
         .withColumn("spending_score", spendingScore);

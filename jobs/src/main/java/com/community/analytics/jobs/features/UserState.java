@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.features;
 
+import com.community.analytics.common.spark.JoinKeys;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
@@ -44,8 +45,6 @@ public final class UserState {
   private UserState() {}
 
   private static final String MONEY = "decimal(18,2)";
-  private static final scala.collection.Seq<String> USER_ID =
-      scala.collection.JavaConverters.asScalaBuffer(List.of("user_id")).toSeq();
 
   /** silver.users reduced to what state needs, with the registration day in the business zone. */
   public static Dataset<Row> users(Dataset<Row> silverUsers, String zone) {
@@ -132,7 +131,7 @@ public final class UserState {
     Dataset<Row> history = activity.where(col("activity_date").leq(end));
     Dataset<Row> starts = history.groupBy("user_id").agg(min("activity_date").as("first_day"))
         .join(users.where(col("u_registered").leq(end)).select("user_id", "u_registered"),
-            USER_ID, "full")
+            JoinKeys.on("user_id"), "full")
         .select(col("user_id"), least(coalesce(col("first_day"), col("u_registered")),
             coalesce(col("u_registered"), col("first_day"))).as("start"));
     Dataset<Row> grid = starts.select(col("user_id"),
