@@ -15,8 +15,10 @@ import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.time.DateRange;
+import com.community.analytics.jobs.ltv.BgNbdObservation;
 import com.community.analytics.jobs.ltv.LtvFitter;
 import com.community.analytics.jobs.ltv.ModelFit;
+import com.community.analytics.jobs.ltv.RepeatPurchaseModel;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -61,6 +63,9 @@ public final class FeaturesJob implements Job {
       "monthly discount rate of the predicted 12-month CLV");
   public static final ConfigKey PENALIZER = ConfigKey.decimal("ltv.penalizer", 0.0,
       "L2 penalty on the BG/NBD and Gamma-Gamma parameters");
+  public static final ConfigKey OBSERVATION = ConfigKey.oneOf("ltv.bgnbd_observation", "daily",
+      "daily: BG/NBD likelihood for purchases counted as distinct days (exact for this data); "
+          + "continuous: the textbook likelihood", "daily", "continuous");
 
   @Override
   public String name() {
@@ -82,7 +87,7 @@ public final class FeaturesJob implements Job {
   @Override
   public List<ConfigKey> configKeys() {
     List<ConfigKey> keys = new ArrayList<>(List.of(PASSIVE_TYPES, SNAPSHOT_EVERY,
-        MAX_INCREMENTAL_DAYS, DISCOUNT, PENALIZER));
+        MAX_INCREMENTAL_DAYS, DISCOUNT, PENALIZER, OBSERVATION));
     keys.addAll(TagRules.keys());
     return keys;
   }
@@ -206,18 +211,19 @@ public final class FeaturesJob implements Job {
     Map<Date, List<LtvFitter.SpendRow>> spendRows = Phases.run(spark, name(),
         "summarise spend", () -> LtvScoring.spendSummary(state));
     double penalizer = ctx.config().getDouble(PENALIZER);
+    BgNbdObservation observation = observation(ctx);
     Map<Date, LtvScoring.Models> models = new LinkedHashMap<>();
     List<Row> fitRows = new ArrayList<>();
-    LtvScoring.Models lastGood = previousGoodModels(ctx, snapshots.get(0));
+    LtvScoring.Models lastGood = previousGoodModels(ctx, snapshots.get(0), observation);
     for (LocalDate day : snapshots) {
       Date d = Date.valueOf(day);
       List<LtvFitter.BgNbdRow> bg = bgRows.getOrDefault(d, List.of());
       List<LtvFitter.SpendRow> sp = spendRows.getOrDefault(d, List.of());
-      ModelFit bgFit = LtvFitter.fitBgNbd(bg, penalizer);
+      ModelFit bgFit = LtvFitter.fitBgNbd(bg, penalizer, observation);
       ModelFit ggFit = LtvFitter.fitGammaGamma(sp, penalizer);
       String used = "converged";
       if (bgFit.converged() && ggFit.converged()) {
-        lastGood = LtvScoring.models(bgFit, ggFit, d);
+        lastGood = LtvScoring.models(observation, bgFit, ggFit, d);
       } else if (lastGood != null) {
         used = "fit failed (" + (bgFit.converged() ? ggFit.message() : bgFit.message())
             + "); predictions use the fit of " + lastGood.fittedAsOf();
@@ -250,8 +256,13 @@ public final class FeaturesJob implements Job {
         .where(col("as_of_date").isin(toSql(snapshots)));
   }
 
+  private static BgNbdObservation observation(JobContext ctx) {
+    return BgNbdObservation.parse(ctx.config().getString(OBSERVATION));
+  }
+
   /** The newest converged fits before {@code day}, from gold.ltv_model_fits, if any. */
-  private static LtvScoring.Models previousGoodModels(JobContext ctx, LocalDate day) {
+  private static LtvScoring.Models previousGoodModels(JobContext ctx, LocalDate day,
+      BgNbdObservation observation) {
     List<Row> rows = ctx.warehouse().read(FeatureTables.LTV_MODEL_FITS)
         .where(col("segment").equalTo("fit").and(col("converged"))
             .and(col("as_of_date").lt(lit(Date.valueOf(day)))))
@@ -269,7 +280,8 @@ public final class FeaturesJob implements Job {
       }
     }
     if (byModel.containsKey("bgnbd") && byModel.containsKey("gamma_gamma")) {
-      return LtvScoring.models(byModel.get("bgnbd"), byModel.get("gamma_gamma"), asOf);
+      return LtvScoring.models(observation, byModel.get("bgnbd"), byModel.get("gamma_gamma"),
+          asOf);
     }
     return null;
   }
@@ -295,20 +307,23 @@ public final class FeaturesJob implements Job {
     }
     Dataset<Row> later = stateOn(ctx, day).select(col("user_id"),
         col("purchase_days").as("purchase_days_end"));
+    BgNbdObservation observation = observation(ctx);
     ModelFit fit = LtvFitter.fitBgNbd(LtvScoring.bgNbdSummary(calibration)
-        .getOrDefault(Date.valueOf(calibrationEnd), List.of()), ctx.config().getDouble(PENALIZER));
+        .getOrDefault(Date.valueOf(calibrationEnd), List.of()), ctx.config().getDouble(PENALIZER),
+        observation);
     if (!fit.converged()) {
       throw new IllegalStateException("holdout BG/NBD fit failed: " + fit.message());
     }
-    com.community.analytics.jobs.ltv.BgNbd model = new com.community.analytics.jobs.ltv.BgNbd(
-        fit.parameter("r"), fit.parameter("alpha"), fit.parameter("a"), fit.parameter("b"));
+    RepeatPurchaseModel model = observation.model(fit.parameters());
+    int[] horizon = {days};
     List<Row> compared = LtvScoring.inputs(calibration).join(later, "user_id")
         .select("frequency", "recency_days", "age_days", "purchase_days", "purchase_days_end")
         .collectAsList();
     Map<String, double[]> buckets = new LinkedHashMap<>();
     for (Row r : compared) {
       long x = r.getLong(0);
-      double predicted = model.conditionalExpectedPurchases(days, x, r.getLong(1), r.getLong(2));
+      double predicted = model.conditionalExpectedPurchases(horizon, x, r.getLong(1),
+          r.getLong(2))[0];
       double actual = r.getLong(4) - r.getLong(3);
       for (String b : List.of("holdout:all", "holdout:x=" + (x >= 4 ? "4+" : String.valueOf(x)))) {
         double[] acc = buckets.computeIfAbsent(b, k -> new double[3]);

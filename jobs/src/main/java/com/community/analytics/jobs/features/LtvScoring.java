@@ -6,17 +6,19 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
-import com.community.analytics.jobs.ltv.BgNbd;
+import com.community.analytics.jobs.ltv.BgNbdObservation;
 import com.community.analytics.jobs.ltv.GammaGamma;
 import com.community.analytics.jobs.ltv.LtvFitter;
 import com.community.analytics.jobs.ltv.ModelFit;
+import com.community.analytics.jobs.ltv.RepeatPurchaseModel;
 import java.io.Serializable;
 import java.sql.Date;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -35,8 +37,12 @@ public final class LtvScoring {
   private LtvScoring() {}
 
   /** The fitted pair used for one as_of date, and the date whose fit it is. */
-  public record Models(BgNbd bgNbd, GammaGamma gammaGamma, Date fittedAsOf)
+  public record Models(RepeatPurchaseModel purchases, GammaGamma gammaGamma, Date fittedAsOf)
       implements Serializable {}
+
+  /** 30, 90 and 365 days, then the cumulative ends of the 12 months of the CLV. */
+  private static final int[] HORIZONS = {30, 90, 365, 30, 60, 90, 120, 150, 180, 210, 240, 270,
+      300, 330, 360};
 
   /** BG/NBD summary rows per as_of date: (as_of_date, x, tx, T, members). */
   public static Map<Date, List<LtvFitter.BgNbdRow>> bgNbdSummary(Dataset<Row> state) {
@@ -110,11 +116,25 @@ public final class LtvScoring {
         .select(col("user_id"), col("as_of_date"), col("net_gmv"), col("orders"),
             col("gmv").cast("double").as("gross"), col("first_purchase_date"),
             col("last_purchase_date"), col("purchase_days"));
-    return rows.map((MapFunction<Row, Row>) r -> predictRow(r, models, monthlyDiscount),
-        Encoders.row(PREDICTIONS));
+    return rows.mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
+      // Members share (as_of, x, t_x, T) a lot, and the daily model integrates numerically.
+      Map<List<Object>, double[]> cache = new HashMap<>();
+      return new Iterator<Row>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          return predictRow(it.next(), models, monthlyDiscount, cache);
+        }
+      };
+    }, Encoders.row(PREDICTIONS));
   }
 
-  static Row predictRow(Row r, Map<Date, Models> models, double monthlyDiscount) {
+  static Row predictRow(Row r, Map<Date, Models> models, double monthlyDiscount,
+      Map<List<Object>, double[]> cache) {
     Date asOf = r.getDate(1);
     long orders = r.getLong(3);
     double gross = r.getDouble(4);
@@ -135,15 +155,23 @@ public final class LtvScoring {
       return RowFactory.create(r.getString(0), asOf, r.getDecimal(2), orders, aov, first, last,
           x, tx, t, null, null, null, null, null, null, historical, null);
     }
-    double alive = m.bgNbd().probabilityAlive(x, tx, t);
-    double e30 = m.bgNbd().conditionalExpectedPurchases(30, x, tx, t);
-    double e90 = m.bgNbd().conditionalExpectedPurchases(90, x, tx, t);
-    double e365 = m.bgNbd().conditionalExpectedPurchases(365, x, tx, t);
+    // [P(alive), then the expected repeat purchase days over each of HORIZONS]
+    double[] p = cache.computeIfAbsent(List.of(asOf, x, tx, t), k -> {
+      double[] e = m.purchases().conditionalExpectedPurchases(HORIZONS, x, tx, t);
+      double[] out = new double[e.length + 1];
+      out[0] = m.purchases().probabilityAlive(x, tx, t);
+      System.arraycopy(e, 0, out, 1, e.length);
+      return out;
+    });
+    double alive = p[0];
+    double e30 = p[1];
+    double e90 = p[2];
+    double e365 = p[3];
     double spend = m.gammaGamma().expectedSpend(orders, aov);
     double clv = 0;
     double previous = 0;
     for (int month = 1; month <= 12; month++) {
-      double cumulative = m.bgNbd().conditionalExpectedPurchases(30.0 * month, x, tx, t);
+      double cumulative = p[3 + month];
       clv += (cumulative - previous) * spend / Math.pow(1 + monthlyDiscount, month);
       previous = cumulative;
     }
@@ -156,9 +184,9 @@ public final class LtvScoring {
   }
 
   /** Models from a converged pair of fits. */
-  public static Models models(ModelFit bg, ModelFit gg, Date asOf) {
-    return new Models(new BgNbd(bg.parameter("r"), bg.parameter("alpha"), bg.parameter("a"),
-        bg.parameter("b")), new GammaGamma(gg.parameter("p"), gg.parameter("q"),
+  public static Models models(BgNbdObservation observation, ModelFit bg, ModelFit gg,
+      Date asOf) {
+    return new Models(observation.model(bg.parameters()), new GammaGamma(gg.parameter("p"), gg.parameter("q"),
         gg.parameter("gamma")), asOf);
   }
 }

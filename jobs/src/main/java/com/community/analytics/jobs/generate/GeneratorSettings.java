@@ -38,17 +38,17 @@ public record GeneratorSettings(int members, int days, LocalDate startDate, long
       "most days an event arrives late");
   public static final ConfigKey CORRUPT_FILES = ConfigKey.integer("generator.corrupt_files", 1,
       "raw files written as corrupt gzip, spread over the folders");
-  public static final ConfigKey BUYER_SHARE = ConfigKey.decimal("generator.buyer_share", 0.6,
+  public static final ConfigKey BUYER_SHARE = ConfigKey.decimal("generator.buyer_share", 0.8,
       "share of members who make a first purchase");
   public static final ConfigKey MEAN_LIFETIME = ConfigKey.decimal(
       "generator.mean_lifetime_days", 45.0, "mean days from registration to activity dropout");
-  public static final ConfigKey BG_R = ConfigKey.decimal("generator.bgnbd.r", 0.9,
+  public static final ConfigKey BG_R = ConfigKey.decimal("generator.bgnbd.r", 1.2,
       "BG/NBD r: shape of the Gamma over purchase rates");
-  public static final ConfigKey BG_ALPHA = ConfigKey.decimal("generator.bgnbd.alpha", 20.0,
+  public static final ConfigKey BG_ALPHA = ConfigKey.decimal("generator.bgnbd.alpha", 8.0,
       "BG/NBD alpha (days): rate of the Gamma over purchase rates");
-  public static final ConfigKey BG_A = ConfigKey.decimal("generator.bgnbd.a", 1.2,
+  public static final ConfigKey BG_A = ConfigKey.decimal("generator.bgnbd.a", 0.4,
       "BG/NBD a: Beta over dropout probability");
-  public static final ConfigKey BG_B = ConfigKey.decimal("generator.bgnbd.b", 3.5,
+  public static final ConfigKey BG_B = ConfigKey.decimal("generator.bgnbd.b", 1.6,
       "BG/NBD b: Beta over dropout probability");
   public static final ConfigKey GG_P = ConfigKey.decimal("generator.gamma_gamma.p", 6.0,
       "Gamma-Gamma p: shape of spend per purchase");

@@ -5,17 +5,16 @@ import static com.community.analytics.jobs.ltv.SpecialFunctions.lnBeta;
 import static com.community.analytics.jobs.ltv.SpecialFunctions.lnGamma;
 import static com.community.analytics.jobs.ltv.SpecialFunctions.logSumExp;
 
-import java.io.Serializable;
-
 /**
  * The BG/NBD model (Fader, Hardie and Lee 2005) with parameters r, alpha (Gamma over purchase
  * rates), a, b (Beta over the dropout probability). Inputs per member: x repeat purchases, t_x
  * the time of the last one and T the age, both from the first purchase, in one time unit (the
  * pipeline uses days). All formulas are in log space where they can overflow.
  */
-public record BgNbd(double r, double alpha, double a, double b) implements Serializable {
+public record BgNbd(double r, double alpha, double a, double b) implements RepeatPurchaseModel {
 
   /** Log-likelihood of one member with x repeat purchases, last at tx, observed for T. */
+  @Override
   public double logLikelihood(double x, double tx, double T) {
     double a1 = lnGamma(r + x) - lnGamma(r) + r * Math.log(alpha);
     double a2 = lnBeta(a, b + x) - lnBeta(a, b);
@@ -28,6 +27,7 @@ public record BgNbd(double r, double alpha, double a, double b) implements Seria
   }
 
   /** Probability the member is still alive at T. */
+  @Override
   public double probabilityAlive(double x, double tx, double T) {
     if (x <= 0) {
       return 1.0;
@@ -61,5 +61,14 @@ public record BgNbd(double r, double alpha, double a, double b) implements Seria
     double denominator = 1 + a / (b + x - 1)
         * Math.exp((r + x) * Math.log((alpha + T) / (alpha + tx)));
     return numerator / denominator;
+  }
+
+  @Override
+  public double[] conditionalExpectedPurchases(int[] horizons, double x, double tx, double T) {
+    double[] out = new double[horizons.length];
+    for (int i = 0; i < horizons.length; i++) {
+      out[i] = conditionalExpectedPurchases(horizons[i], x, tx, T);
+    }
+    return out;
   }
 }

@@ -33,16 +33,32 @@ public final class LtvFitter {
   /** A summary row: x purchases, average spend m, and the members sharing them. */
   public record SpendRow(double x, double m, double weight) {}
 
-  public static ModelFit fitBgNbd(List<BgNbdRow> rows, double penalizer) {
+  /**
+   * Fits BG/NBD on summary rows in days. {@link BgNbdObservation#DAILY} (the pipeline's default)
+   * treats x as distinct purchase days; {@link BgNbdObservation#CONTINUOUS} is the textbook
+   * likelihood.
+   */
+  public static ModelFit fitBgNbd(List<BgNbdRow> rows, double penalizer,
+      BgNbdObservation observation) {
     double total = rows.stream().mapToDouble(BgNbdRow::weight).sum();
-    Function<double[], Double> meanLl = p -> {
-      BgNbd m = new BgNbd(p[0], p[1], p[2], p[3]);
-      double ll = 0;
-      for (BgNbdRow row : rows) {
-        ll += row.weight() * m.logLikelihood(row.x(), row.tx(), row.T());
-      }
-      return ll / total;
-    };
+    Function<double[], Double> meanLl;
+    if (observation == BgNbdObservation.DAILY) {
+      DailyBgNbd.Likelihood likelihood = new DailyBgNbd.Likelihood(
+          rows.stream().mapToDouble(BgNbdRow::x).toArray(),
+          rows.stream().mapToDouble(BgNbdRow::tx).toArray(),
+          rows.stream().mapToDouble(BgNbdRow::T).toArray(),
+          rows.stream().mapToDouble(BgNbdRow::weight).toArray());
+      meanLl = p -> likelihood.mean(new DailyBgNbd(p[0], p[1], p[2], p[3]));
+    } else {
+      meanLl = p -> {
+        BgNbd m = new BgNbd(p[0], p[1], p[2], p[3]);
+        double ll = 0;
+        for (BgNbdRow row : rows) {
+          ll += row.weight() * m.logLikelihood(row.x(), row.tx(), row.T());
+        }
+        return ll / total;
+      };
+    }
     return fit("bgnbd", new String[] {"r", "alpha", "a", "b"}, new double[] {1, 1, 1, 1},
         meanLl, penalizer, total);
   }

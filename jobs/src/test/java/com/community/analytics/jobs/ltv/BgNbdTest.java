@@ -71,7 +71,7 @@ class BgNbdTest {
       rows.add(new LtvFitter.BgNbdRow(Double.parseDouble(s[0]), Double.parseDouble(s[1]),
           Double.parseDouble(s[2]), w));
     });
-    ModelFit fit = LtvFitter.fitBgNbd(rows, 0);
+    ModelFit fit = LtvFitter.fitBgNbd(rows, 0, BgNbdObservation.CONTINUOUS);
     assertTrue(fit.converged(), fit.message());
     assertEquals(truth.r(), fit.parameter("r"), 0.1 * truth.r(), fit.parameters().toString());
     assertEquals(truth.alpha(), fit.parameter("alpha"), 0.1 * truth.alpha(),
