@@ -2,6 +2,7 @@ package com.community.analytics.jobs;
 
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobRunner;
+import com.community.analytics.jobs.attribution.AttributionJob;
 import com.community.analytics.jobs.churn.ChurnScoreJob;
 import com.community.analytics.jobs.churn.ChurnTrainJob;
 import com.community.analytics.jobs.features.FeaturesJob;
@@ -22,7 +23,7 @@ public final class Main {
   /** Every job of the jar, in the order the help lists them. */
   public static List<Job> jobs() {
     return List.of(new GenerateJob(), new IngestJob(), new FeaturesJob(), new ChurnTrainJob(),
-        new ChurnScoreJob(), new SqlJob(System.out));
+        new ChurnScoreJob(), new AttributionJob(), new SqlJob(System.out));
   }
 
   public static JobRunner runner() {

@@ -24,6 +24,8 @@ public final class JobFixture {
   /** The repository's business rules, used as they are. */
   public static final Path TAGS = Path.of("../conf/tags.yaml").toAbsolutePath().normalize();
   public static final Path CHURN = Path.of("../conf/churn.yaml").toAbsolutePath().normalize();
+  public static final Path ATTRIBUTION =
+      Path.of("../conf/attribution.yaml").toAbsolutePath().normalize();
 
   /** More YAML for this fixture's config (e.g. a smaller model grid). */
   public String extraYaml = "";
@@ -39,8 +41,8 @@ public final class JobFixture {
   }
 
   public AppConfig config(Map<String, String> overrides) {
-    Path file = TestConfigs.write(root, "include: [" + TAGS + ", " + CHURN + "]\nlake:\n  root: "
-        + lake + "\nwarehouse:\n  root: " + warehouse + "\n" + extraYaml);
+    Path file = TestConfigs.write(root, "include: [" + TAGS + ", " + CHURN + ", " + ATTRIBUTION
+        + "]\nlake:\n  root: " + lake + "\nwarehouse:\n  root: " + warehouse + "\n" + extraYaml);
     return TestConfigs.load(Main.runner().schema(), file, overrides);
   }
 

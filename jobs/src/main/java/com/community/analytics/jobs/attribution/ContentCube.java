@@ -1,0 +1,136 @@
+package com.community.analytics.jobs.attribution;
+
+import static com.community.analytics.jobs.attribution.AttributionTables.ALL;
+import static com.community.analytics.jobs.attribution.AttributionTables.DIMENSIONS;
+import static com.community.analytics.jobs.attribution.AttributionTables.MODELS;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import com.community.analytics.common.spark.JoinKeys;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * The four-dimension content-performance cube and the top-content list, as pure
+ * transformations over the day's touches and the day's credits.
+ *
+ * <p>Facts: one row per touch on the date (engagement) and one per credit of a conversion on
+ * the date (the dimensions of the credited touch). Grouped by date and CUBE(persona, time_slot,
+ * channel, content_type), so all 16 roll-ups, grand total included, come from one aggregation.
+ * Additive measures of a roll-up row equal the sum of its detail rows; unique viewers are
+ * counted distinct at each level. Cost: one shuffle (Spark expands each fact row 16 times).
+ */
+public final class ContentCube {
+  private ContentCube() {}
+
+  private static final String UNIQUE_VIEWERS =
+      "count(DISTINCT CASE WHEN n_view = 1 THEN user_id END)";
+
+  /** Touches (with persona) and credits unified as fact rows keyed by {@code date}. */
+  static Dataset<Row> facts(Dataset<Row> touches, Dataset<Row> credits) {
+    List<Column> engagement = new ArrayList<>(List.of(col("touch_date").as("date"),
+        col("persona"), col("time_slot"), col("channel"), col("content_type"), col("content_id"),
+        col("user_id"),
+        flag("content_view").as("n_view"), flag("like").as("n_like"),
+        flag("comment").as("n_comment"), flag("collect").as("n_collect"),
+        flag("share").as("n_share"),
+        when(col("touch_type").equalTo("content_view"), col("dwell_ms")).otherwise(0L)
+            .as("dwell_ms")));
+    List<Column> credited = new ArrayList<>(List.of(col("conversion_date").as("date"),
+        col("persona"), col("time_slot"), col("channel"), col("content_type"), col("content_id"),
+        col("user_id"), lit(0).as("n_view"), lit(0).as("n_like"), lit(0).as("n_comment"),
+        lit(0).as("n_collect"), lit(0).as("n_share"), lit(0L).as("dwell_ms")));
+    for (String m : MODELS) {
+      engagement.add(lit(0.0).as("conversions_" + m));
+      engagement.add(lit(0.0).as("gmv_" + m));
+      Column mine = col("model").equalTo(m);
+      credited.add(when(mine, col("credit")).otherwise(0.0).as("conversions_" + m));
+      credited.add(when(mine, col("credited_gmv")).otherwise(0.0).as("gmv_" + m));
+    }
+    return touches.select(engagement.toArray(new Column[0]))
+        .unionByName(credits.select(credited.toArray(new Column[0])));
+  }
+
+  private static Column flag(String type) {
+    return when(col("touch_type").equalTo(type), 1).otherwise(0);
+  }
+
+  /** The cube with the columns of {@link AttributionTables#CONTENT_PERFORMANCE}. */
+  public static Dataset<Row> cube(Dataset<Row> touches, Dataset<Row> credits) {
+    Dataset<Row> facts = facts(touches, credits);
+    facts.createOrReplaceTempView("attribution_facts");
+    return facts.sparkSession().sql(cubeSql("attribution_facts"));
+  }
+
+  /** The cube query over a view of {@link #facts}. */
+  static String cubeSql(String view) {
+    StringBuilder sql = new StringBuilder("SELECT date");
+    List<String> rolled = new ArrayList<>();
+    for (String d : DIMENSIONS) {
+      sql.append(", CASE WHEN grouping(").append(d).append(") = 1 THEN '").append(ALL)
+          .append("' ELSE ").append(d).append(" END AS ").append(d);
+      rolled.add("CASE WHEN grouping(" + d + ") = 1 THEN '" + d + "' END");
+    }
+    sql.append(", concat_ws(',', ").append(String.join(", ", rolled)).append(") AS rolled_up")
+        .append(", sum(n_view) AS impressions")
+        .append(", ").append(UNIQUE_VIEWERS).append(" AS unique_viewers")
+        .append(", sum(dwell_ms) / 1000.0 / nullif(sum(n_view), 0) AS avg_dwell_seconds")
+        .append(", sum(n_like) AS likes, sum(n_comment) AS comments, sum(n_collect) AS collects")
+        .append(", sum(n_share) AS shares")
+        .append(", (sum(n_like) + sum(n_comment) + sum(n_collect) + sum(n_share))"
+            + " / nullif(sum(n_view), 0)"
+            + " AS interaction_rate")
+        .append(", sum(n_share) / nullif(sum(n_view), 0) AS share_rate");
+    for (String m : MODELS) {
+      sql.append(", sum(conversions_").append(m).append(") AS conversions_").append(m)
+          .append(", sum(gmv_").append(m).append(") AS gmv_").append(m)
+          .append(", sum(conversions_").append(m).append(") / nullif(").append(UNIQUE_VIEWERS)
+          .append(", 0) AS conversion_rate_").append(m);
+    }
+    // The 16 subsets of the dimensions, each with the date: CUBE per date as grouping sets.
+    List<String> sets = new ArrayList<>();
+    for (int mask = 0; mask < 1 << DIMENSIONS.size(); mask++) {
+      List<String> set = new ArrayList<>(List.of("date"));
+      for (int i = 0; i < DIMENSIONS.size(); i++) {
+        if ((mask & 1 << i) != 0) {
+          set.add(DIMENSIONS.get(i));
+        }
+      }
+      sets.add("(" + String.join(", ", set) + ")");
+    }
+    sql.append(" FROM ").append(view).append(" GROUP BY date, ")
+        .append(String.join(", ", DIMENSIONS))
+        .append(" GROUPING SETS (").append(String.join(", ", sets)).append(")");
+    return sql.toString();
+  }
+
+  /** Per date, the top {@code n} content items by GMV credited by the linear model. */
+  public static Dataset<Row> topContent(Dataset<Row> touches, Dataset<Row> credits,
+      Dataset<Row> content, int n) {
+    Dataset<Row> facts = facts(touches, credits).where(col("content_id").isNotNull());
+    List<Column> aggs = new ArrayList<>(List.of(
+        countDistinct(when(col("n_view").equalTo(1), col("user_id"))).as("unique_viewers"),
+        sum(col("n_like").plus(col("n_comment")).plus(col("n_collect")).plus(col("n_share")))
+            .as("interactions")));
+    for (String m : MODELS) {
+      aggs.add(sum("gmv_" + m).as("gmv_" + m));
+    }
+    WindowSpec byGmv = Window.partitionBy("date").orderBy(col("gmv_linear").desc(),
+        col("impressions").desc(), col("content_id"));
+    return facts.groupBy("date", "content_id")
+        .agg(sum("n_view").as("impressions"), aggs.toArray(new Column[0]))
+        .withColumn("rank", row_number().over(byGmv))
+        .where(col("rank").leq(n))
+        .join(content.select("content_id", "content_type", "topic"), JoinKeys.on("content_id"),
+            "left");
+  }
+}
