@@ -43,7 +43,7 @@ public final class Credits {
   /**
    * @param touches assigned touches with persona (conversion_id null: not converting)
    * @param conversions conversions with persona
-   * @param removalEffects (period_end, state, removal_effect); null leaves Markov out
+   * @param removalEffects (period_end, state, removal_effect) of the Markov chains
    */
   public static Dataset<Row> compute(Dataset<Row> touches, Dataset<Row> conversions,
       Dataset<Row> removalEffects, String stateColumn, AttributionSettings s) {
@@ -55,13 +55,11 @@ public final class Credits {
         .withColumn("touches", count(lit(1)).over(journey).cast("int"))
         .withColumn("decay", pow(lit(0.5), col("conversion_time").cast("long")
             .minus(col("touch_time").cast("long")).divide(3600.0 * s.halfLifeHours())));
-    if (removalEffects != null) {
-      Dataset<Row> effects = broadcast(removalEffects
-          .withColumnRenamed("period_end", "conversion_date")
-          .withColumnRenamed("state", stateColumn));
-      j = j.join(effects, JoinKeys.on("conversion_date", stateColumn), "left")
-          .withColumn("removal_effect", coalesce(col("removal_effect"), lit(0.0)));
-    }
+    Dataset<Row> effects = broadcast(removalEffects
+        .withColumnRenamed("period_end", "conversion_date")
+        .withColumnRenamed("state", stateColumn));
+    j = j.join(effects, JoinKeys.on("conversion_date", stateColumn), "left")
+        .withColumn("removal_effect", coalesce(col("removal_effect"), lit(0.0)));
     Column n = col("touches");
     Column idx = col("touch_index");
     Column twoTouches = when(idx.equalTo(1), s.firstShare() / (s.firstShare() + s.lastShare()))
@@ -76,11 +74,9 @@ public final class Credits {
     models.put("time_decay", col("decay").divide(sum("decay").over(journey)));
     models.put("position_based", when(n.equalTo(1), 1.0).when(n.equalTo(2), twoTouches)
         .otherwise(manyTouches));
-    if (removalEffects != null) {
-      Column total = sum("removal_effect").over(journey);
-      models.put("markov", when(total.gt(0), col("removal_effect").divide(total))
-          .otherwise(lit(1.0).divide(n)));
-    }
+    Column total = sum("removal_effect").over(journey);
+    models.put("markov", when(total.gt(0), col("removal_effect").divide(total))
+        .otherwise(lit(1.0).divide(n)));
     // Window expressions cannot sit inside a generator: compute the credits first, then explode.
     List<Column> byModel = new ArrayList<>();
     for (Map.Entry<String, Column> m : models.entrySet()) {
@@ -95,15 +91,11 @@ public final class Credits {
             col("touch_time"), col("touch_type"), col("content_id"), col("channel"),
             col("content_type"), col("time_slot"), col("persona")));
 
-    List<String> modelNames = new ArrayList<>(AttributionTables.MODELS);
-    if (removalEffects == null) {
-      modelNames.remove("markov");
-    }
     Dataset<Row> untouched = conversions
         .join(touches.where(col("conversion_id").isNotNull()).select("conversion_id").distinct(),
             JoinKeys.on("conversion_id"), "left_anti")
         .withColumn("model", explode(
-            array(modelNames.stream().map(m -> lit(m))
+            array(AttributionTables.MODELS.stream().map(m -> lit(m))
                 .toArray(Column[]::new))))
         .withColumn("credit", lit(1.0))
         .select(creditColumns(lit(0), lit(0), lit(null).cast("string"),

@@ -23,6 +23,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -320,10 +321,12 @@ public final class FeaturesJob implements Job {
         .select("frequency", "recency_days", "age_days", "purchase_days", "purchase_days_end")
         .collectAsList();
     Map<String, double[]> buckets = new LinkedHashMap<>();
+    // Members share histories, and the daily model integrates numerically: once per history.
+    Map<List<Long>, Double> byHistory = new HashMap<>();
     for (Row r : compared) {
       long x = r.getLong(0);
-      double predicted = model.conditionalExpectedPurchases(horizon, x, r.getLong(1),
-          r.getLong(2))[0];
+      double predicted = byHistory.computeIfAbsent(List.of(x, r.getLong(1), r.getLong(2)),
+          h -> model.conditionalExpectedPurchases(horizon, h.get(0), h.get(1), h.get(2))[0]);
       double actual = r.getLong(4) - r.getLong(3);
       for (String b : List.of("holdout:all", "holdout:x=" + (x >= 4 ? "4+" : String.valueOf(x)))) {
         double[] acc = buckets.computeIfAbsent(b, k -> new double[3]);
