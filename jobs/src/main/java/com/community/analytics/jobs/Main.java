@@ -8,6 +8,7 @@ import com.community.analytics.jobs.churn.ChurnTrainJob;
 import com.community.analytics.jobs.features.FeaturesJob;
 import com.community.analytics.jobs.generate.GenerateJob;
 import com.community.analytics.jobs.ingest.IngestJob;
+import com.community.analytics.jobs.kpi.KpiJob;
 import com.community.analytics.jobs.sql.SqlJob;
 import java.util.List;
 
@@ -23,7 +24,8 @@ public final class Main {
   /** Every job of the jar, in the order the help lists them. */
   public static List<Job> jobs() {
     return List.of(new GenerateJob(), new IngestJob(), new FeaturesJob(), new ChurnTrainJob(),
-        new ChurnScoreJob(), new AttributionJob(), new SqlJob(System.out));
+        new ChurnScoreJob(), new AttributionJob(), new KpiJob(System.out),
+        new SqlJob(System.out));
   }
 
   public static JobRunner runner() {

@@ -3,6 +3,7 @@ package com.community.analytics.common.time;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,6 +28,30 @@ public record DateRange(LocalDate from, LocalDate to) implements Serializable {
       days.add(d);
     }
     return days;
+  }
+
+  /**
+   * The dates a backfill writes snapshots for: the range's last day, and every Nth day (by epoch
+   * day, so a nightly run and a backfill pick the same dates).
+   */
+  public List<LocalDate> snapshotDays(int every) {
+    List<LocalDate> dates = new ArrayList<>();
+    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+      if (d.equals(to) || d.toEpochDay() % every == 0) {
+        dates.add(d);
+      }
+    }
+    return dates;
+  }
+
+  /** Dates as SQL literals for a predicate: {@code '2026-11-20', '2026-11-21'}. */
+  public static String sqlList(Collection<LocalDate> dates) {
+    return String.join(", ", dates.stream().map(d -> "'" + d + "'").toList());
+  }
+
+  /** Dates as java.sql.Date values for {@code Column.isin}. */
+  public static Object[] sqlValues(Collection<LocalDate> dates) {
+    return dates.stream().map(java.sql.Date::valueOf).toArray();
   }
 
   public boolean contains(LocalDate date) {

@@ -117,11 +117,11 @@ public final class FeaturesJob implements Job {
     TreeSet<LocalDate> activityDates = Phases.run(spark, name(), "find touched dates", () ->
         touchedDates(events, range));
     Dataset<Row> activity = ActivityDaily.aggregate(
-        events.where(col("event_date").isin(toSql(activityDates))),
+        events.where(col("event_date").isin(DateRange.sqlValues(activityDates))),
         ctx.warehouse().read(SilverTables.CONTENT), passive, rules.interests());
     long activityRows = Phases.run(spark, name(), "write gold.user_activity_daily", () ->
         ctx.writer().replace(FeatureTables.ACTIVITY_DAILY, activity,
-            "activity_date IN (" + sqlDates(activityDates) + ")"));
+            "activity_date IN (" + DateRange.sqlList(activityDates) + ")"));
     ctx.metrics().addWritten(FeatureTables.ACTIVITY_DAILY.name(), activityRows);
     ctx.metrics().count("activity_dates", activityDates.size());
 
@@ -130,9 +130,9 @@ public final class FeaturesJob implements Job {
         config.getString(CommonKeys.TIME_ZONE));
     writeState(ctx, users, first, range.to());
 
-    List<LocalDate> snapshots = snapshotDates(first, range.to(), config.getInt(SNAPSHOT_EVERY));
+    List<LocalDate> snapshots = DateRange.of(first, range.to()).snapshotDays(config.getInt(SNAPSHOT_EVERY));
     Dataset<Row> state = ctx.warehouse().read(FeatureTables.USER_STATE)
-        .where(col("as_of_date").isin(toSql(snapshots)));
+        .where(col("as_of_date").isin(DateRange.sqlValues(snapshots)));
     Dataset<Row> ltv = writeLtv(ctx, state, snapshots, rules);
     Dataset<Row> tags = Tags.tag(state, ltv, ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
         .where(col("activity_date").geq(lit(Date.valueOf(first.minusDays(
@@ -140,7 +140,7 @@ public final class FeaturesJob implements Job {
             lit(Date.valueOf(range.to()))))), rules);
     long tagRows = Phases.run(spark, name(), "write gold.user_tags", () ->
         ctx.writer().replace(FeatureTables.USER_TAGS, tags,
-            "as_of_date IN (" + sqlDates(snapshots) + ")"));
+            "as_of_date IN (" + DateRange.sqlList(snapshots) + ")"));
     ctx.metrics().addWritten(FeatureTables.USER_TAGS.name(), tagRows);
     ctx.metrics().count("snapshot_dates", snapshots.size());
 
@@ -244,17 +244,17 @@ public final class FeaturesJob implements Job {
     }
     long fits = ctx.writer().replace(FeatureTables.LTV_MODEL_FITS,
         spark.createDataFrame(fitRows, FeatureTables.LTV_MODEL_FITS.schema()),
-        "as_of_date IN (" + sqlDates(snapshots) + ") AND segment = 'fit'");
+        "as_of_date IN (" + DateRange.sqlList(snapshots) + ") AND segment = 'fit'");
     ctx.metrics().addWritten(FeatureTables.LTV_MODEL_FITS.name(), fits);
 
     Dataset<Row> ltv = Tags.withLtvTier(LtvScoring.predict(state, models,
         ctx.config().getDouble(DISCOUNT)), rules);
     long rows = Phases.run(spark, name(), "write gold.user_ltv", () ->
         ctx.writer().replace(FeatureTables.USER_LTV, ltv,
-            "as_of_date IN (" + sqlDates(snapshots) + ")"));
+            "as_of_date IN (" + DateRange.sqlList(snapshots) + ")"));
     ctx.metrics().addWritten(FeatureTables.USER_LTV.name(), rows);
     return ctx.warehouse().read(FeatureTables.USER_LTV)
-        .where(col("as_of_date").isin(toSql(snapshots)));
+        .where(col("as_of_date").isin(DateRange.sqlValues(snapshots)));
   }
 
   private static BgNbdObservation observation(JobContext ctx) {
@@ -348,24 +348,5 @@ public final class FeaturesJob implements Job {
     ctx.writer().replace(FeatureTables.LTV_MODEL_FITS, spark.createDataFrame(rows,
         FeatureTables.LTV_MODEL_FITS.schema()), "as_of_date = '" + day
         + "' AND segment LIKE 'holdout:%'");
-  }
-
-  /** The run's last day, and every Nth day (by epoch day) from {@code from}. */
-  static List<LocalDate> snapshotDates(LocalDate from, LocalDate to, int every) {
-    List<LocalDate> dates = new ArrayList<>();
-    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-      if (d.equals(to) || d.toEpochDay() % every == 0) {
-        dates.add(d);
-      }
-    }
-    return dates;
-  }
-
-  private static Object[] toSql(java.util.Collection<LocalDate> dates) {
-    return dates.stream().map(Date::valueOf).toArray();
-  }
-
-  private static String sqlDates(java.util.Collection<LocalDate> dates) {
-    return String.join(", ", dates.stream().map(d -> "'" + d + "'").toList());
   }
 }

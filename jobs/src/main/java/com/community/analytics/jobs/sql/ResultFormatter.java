@@ -4,9 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 
-/** Renders query results as an aligned text table or as tab-separated values. */
+/**
+ * Renders query results as an aligned text table or as tab-separated values. Cells may carry
+ * ANSI colour codes (the KPI board's statuses); alignment counts only the visible characters.
+ */
 public final class ResultFormatter {
   private ResultFormatter() {}
+
+  private static final java.util.regex.Pattern ANSI =
+      java.util.regex.Pattern.compile("\u001B\\[[0-9;]*m");
 
   public static String format(String[] columns, List<Row> rows, String format) {
     List<String[]> cells = new ArrayList<>();
@@ -27,9 +33,9 @@ public final class ResultFormatter {
     }
     int[] width = new int[columns.length];
     for (int i = 0; i < columns.length; i++) {
-      width[i] = columns[i].length();
+      width[i] = visibleLength(columns[i]);
       for (String[] line : cells) {
-        width[i] = Math.max(width[i], line[i].length());
+        width[i] = Math.max(width[i], visibleLength(line[i]));
       }
     }
     appendLine(sb, columns, width);
@@ -69,9 +75,14 @@ public final class ResultFormatter {
     return value == null ? "NULL" : String.valueOf(value);
   }
 
+  static int visibleLength(String s) {
+    return ANSI.matcher(s).replaceAll("").length();
+  }
+
   private static void appendLine(StringBuilder sb, String[] values, int[] width) {
     for (int i = 0; i < values.length; i++) {
-      sb.append(i == 0 ? "" : " | ").append(String.format("%-" + width[i] + "s", values[i]));
+      sb.append(i == 0 ? "" : " | ").append(values[i])
+          .append(" ".repeat(width[i] - visibleLength(values[i])));
     }
     sb.append('\n');
   }

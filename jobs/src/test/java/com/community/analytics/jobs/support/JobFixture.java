@@ -26,6 +26,7 @@ public final class JobFixture {
   public static final Path CHURN = Path.of("../conf/churn.yaml").toAbsolutePath().normalize();
   public static final Path ATTRIBUTION =
       Path.of("../conf/attribution.yaml").toAbsolutePath().normalize();
+  public static final Path KPIS = Path.of("../conf/kpis.yaml").toAbsolutePath().normalize();
 
   /** More YAML for this fixture's config (e.g. a smaller model grid). */
   public String extraYaml = "";
@@ -42,7 +43,7 @@ public final class JobFixture {
 
   public AppConfig config(Map<String, String> overrides) {
     Path file = TestConfigs.write(root, "include: [" + TAGS + ", " + CHURN + ", " + ATTRIBUTION
-        + "]\nlake:\n  root: " + lake + "\nwarehouse:\n  root: " + warehouse + "\n" + extraYaml);
+        + ", " + KPIS + "]\nlake:\n  root: " + lake + "\nwarehouse:\n  root: " + warehouse + "\n" + extraYaml);
     return TestConfigs.load(Main.runner().schema(), file, overrides);
   }
 

@@ -1,0 +1,252 @@
+package com.community.analytics.jobs.kpi;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.community.analytics.common.catalog.SilverTables;
+import com.community.analytics.common.catalog.TableSpec;
+import com.community.analytics.common.cli.JobArgs;
+import com.community.analytics.common.cli.JobOption;
+import com.community.analytics.common.cli.UsageException;
+import com.community.analytics.common.config.CommonKeys;
+import com.community.analytics.common.config.ConfigKey;
+import com.community.analytics.common.job.Job;
+import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.runlog.JobRunLog;
+import com.community.analytics.common.spark.Phases;
+import com.community.analytics.common.time.DateRange;
+import com.community.analytics.jobs.churn.ChurnTables;
+import com.community.analytics.jobs.features.FeatureTables;
+import com.community.analytics.jobs.ingest.RawLake;
+import java.io.PrintStream;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code kpi --date D} (or {@code --from/--to}): the operations cockpit. Computes the KPI board
+ * with statuses from {@code conf/kpis.yaml}, weekly cohort retention, the conversion funnel by
+ * channel and content type, the A/B read-outs, and the three levels of alerts; prints the last
+ * date's board and alerts.
+ *
+ * <p>Inputs: gold.user_activity_daily of a bounded window (at most max(mau_days, 7) +
+ * trailing_days days, or cohort_weeks weeks, before the range), silver.events of the range (and
+ * of the A/B look-back for the read-outs), silver.content, the raw event folders of the range
+ * (listed, not read), ops.quarantine, ops.job_runs and ml.churn_drift when present. Outputs,
+ * each replaced for its dates: gold.kpi_daily, gold.cohort_retention, gold.funnel_daily (the
+ * range and the days before it whose action window was still open), gold.experiment_results
+ * (the range's read-out dates: the last day, and every readout_every_days-th day of a backfill),
+ * gold.alerts. Exits 1 after writing when {@code kpi.alerts.fail_on_level3} is set and a level-3
+ * alert was raised. Cost: a few aggregations of the activity window; the funnel's and the A/B
+ * joins by member; collects of small aggregates only (KPI values: dates x KPIs; A/B sums: a few
+ * rows per experiment; data-health counts per date).
+ */
+public final class KpiJob implements Job {
+  private static final Logger LOG = LoggerFactory.getLogger(KpiJob.class);
+
+  private final PrintStream out;
+
+  public KpiJob(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public String name() {
+    return "kpi";
+  }
+
+  @Override
+  public String description() {
+    return "operations cockpit: KPI board, cohort retention, funnels, A/B read-outs, alerts";
+  }
+
+  @Override
+  public List<JobOption> options() {
+    return List.of(JobOption.value("color", "auto|always|never",
+        "colour the printed board's statuses (default auto: when output is a terminal)"));
+  }
+
+  @Override
+  public List<ConfigKey> configKeys() {
+    return KpiSettings.keys();
+  }
+
+  @Override
+  public void check(JobArgs args) {
+    args.requireDates();
+    String color = args.option("color").orElse("auto");
+    if (!List.of("auto", "always", "never").contains(color)) {
+      throw new UsageException("--color must be auto, always or never, got '" + color + "'");
+    }
+  }
+
+  @Override
+  public void run(JobContext ctx) {
+    SparkSession spark = ctx.spark();
+    KpiSettings s = KpiSettings.from(ctx.config());
+    DateRange range = ctx.args().requireDates();
+    for (TableSpec required : List.of(SilverTables.EVENTS, FeatureTables.ACTIVITY_DAILY)) {
+      if (!ctx.warehouse().exists(required)) {
+        throw new IllegalStateException("kpi needs " + required.name()
+            + ": run ingest and features first");
+      }
+    }
+    String inRange = " BETWEEN '" + range.from() + "' AND '" + range.to() + "'";
+    Dataset<Row> events = ctx.warehouse().read(SilverTables.EVENTS);
+
+    // The board: KPI values of the range and of the trailing days before it.
+    LocalDate boardFrom = range.from().minusDays(s.trailingDays());
+    LocalDate activityFrom = min(DailyKpis.activityFrom(boardFrom, s),
+        CohortRetention.activityFrom(range.from(), s.cohortWeeks()));
+    Dataset<Row> activity = ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
+        .where(col("activity_date").between(Date.valueOf(activityFrom),
+            Date.valueOf(range.to())))
+        .cache();
+    Dataset<Row> orders = window(events, boardFrom.minusDays(7), range.to())
+        .where(col("event_type").isin("purchase", "coupon_redeem"));
+    Map<LocalDate, Map<Kpi, Double>> values = new TreeMap<>();
+    for (Row r : Phases.run(spark, name(), "compute KPI values", () ->
+        DailyKpis.values(activity, orders, s, boardFrom, range.to()).collectAsList())) {
+      values.computeIfAbsent(r.getDate(0).toLocalDate(), d -> new EnumMap<>(Kpi.class))
+          .put(Kpi.byId(r.getString(1)).orElseThrow(), r.isNullAt(2) ? null : r.getDouble(2));
+    }
+    List<KpiBoard.Line> board = KpiBoard.build(values, s.targets(), range.from(), range.to(),
+        s.trailingDays());
+    write(ctx, KpiTables.KPI_DAILY, spark.createDataFrame(board.stream()
+        .map(KpiBoard.Line::toRow).toList(), KpiTables.KPI_DAILY.schema()), "date" + inRange);
+
+    write(ctx, KpiTables.COHORT_RETENTION, CohortRetention.asOf(activity,
+        dates(spark, range.days()), s.cohortWeeks()), "as_of_date" + inRange);
+
+    LocalDate funnelFrom = range.from().minusDays(Funnel.openDays(s.actionWindowHours()));
+    write(ctx, KpiTables.FUNNEL_DAILY, Funnel.daily(window(events, funnelFrom, range.to()),
+            ctx.warehouse().read(SilverTables.CONTENT), s.interactionTypes(),
+            s.actionWindowHours(), funnelFrom, range.to()),
+        "date BETWEEN '" + funnelFrom + "' AND '" + range.to() + "'");
+
+    List<LocalDate> readouts = range.snapshotDays(s.readoutEveryDays());
+    List<ExperimentStats.VariantSums> sums = Phases.run(spark, name(), "sum A/B metrics", () ->
+        Experiments.variantSums(window(events, range.from().minusDays(
+                s.experimentLookbackDays() - 1L), range.to())
+                .where(col("event_type").isin("experiment_exposure", "content_view", "click",
+                    "share", "purchase")), dates(spark, readouts), s.experimentLookbackDays())
+            .collectAsList().stream().map(ExperimentStats.VariantSums::of).toList());
+    write(ctx, KpiTables.EXPERIMENT_RESULTS, spark.createDataFrame(
+            ExperimentStats.readOut(sums, s), KpiTables.EXPERIMENT_RESULTS.schema()),
+        "as_of_date IN (" + DateRange.sqlList(readouts) + ")");
+
+    List<AlertRules.Alert> alerts = new ArrayList<>();
+    for (AlertRules.DataHealth health : Phases.run(spark, name(), "check data health",
+        () -> health(ctx, range, s))) {
+      alerts.addAll(AlertRules.evaluate(board, health, s.alerts()));
+    }
+    write(ctx, KpiTables.ALERTS, spark.createDataFrame(alerts.stream()
+        .map(AlertRules.Alert::toRow).toList(), KpiTables.ALERTS.schema()), "date" + inRange);
+    activity.unpersist();
+
+    for (int level = 1; level <= 3; level++) {
+      final int l = level;
+      ctx.metrics().count("alerts.level" + level, alerts.stream()
+          .filter(a -> a.level() == l).count());
+    }
+    LOG.info("kpi {}: statuses {}, alerts by level {}", range.to(), board.stream()
+        .filter(l -> l.date().equals(range.to())).collect(java.util.stream.Collectors
+            .groupingBy(KpiBoard.Line::status, TreeMap::new, java.util.stream.Collectors
+                .counting())), ctx.metrics().counts());
+    String colour = ctx.args().option("color").orElse("auto");
+    out.print(BoardPrinter.render(range.to(), board, alerts, colour.equals("always")
+        || colour.equals("auto") && System.console() != null));
+    out.flush();
+    List<String> level3 = alerts.stream().filter(a -> a.level() == 3)
+        .map(a -> a.date() + " " + a.rule() + " " + a.subject()).toList();
+    if (s.alerts().failOnLevel3() && !level3.isEmpty()) {
+      throw new IllegalStateException(level3.size() + " level-3 alert(s) and "
+          + "kpi.alerts.fail_on_level3 is set: " + String.join("; ", level3));
+    }
+  }
+
+  private void write(JobContext ctx, TableSpec spec, Dataset<Row> rows, String condition) {
+    long n = Phases.run(ctx.spark(), name(), "write " + spec.name(),
+        () -> ctx.writer().replace(spec, rows, condition));
+    ctx.metrics().addWritten(spec.name(), n);
+  }
+
+  /** The raw folder, ingest outcome, job failures and churn drift of each date. */
+  private static List<AlertRules.DataHealth> health(JobContext ctx, DateRange range,
+      KpiSettings s) {
+    String sqlDates = DateRange.sqlList(range.days());
+    Map<LocalDate, Long> accepted = countsByDate(ctx.warehouse().read(SilverTables.EVENTS)
+        .where("arrival_date IN (" + sqlDates + ")").groupBy("arrival_date").count());
+    Map<LocalDate, Long> quarantined = ctx.warehouse().exists(SilverTables.QUARANTINE)
+        ? countsByDate(ctx.warehouse().read(SilverTables.QUARANTINE)
+            .where("run_date IN (" + sqlDates + ") AND source = 'events'")
+            .groupBy("run_date").count())
+        : Map.of();
+    Map<LocalDate, List<AlertRules.FailedRun>> failures = new HashMap<>();
+    if (ctx.warehouse().exists(JobRunLog.JOB_RUNS)) {
+      // The latest run of each job covering a date decides: a failure then a successful rerun
+      // is resolved. The kpi job's own earlier failures are what this run is retrying.
+      Dataset<Row> runs = ctx.warehouse().read(JobRunLog.JOB_RUNS)
+          .where("job <> 'kpi' AND date_from <= '" + range.to() + "' AND date_to >= '"
+              + range.from() + "'")
+          .selectExpr("explode(sequence(greatest(date_from, DATE'" + range.from() + "'), "
+              + "least(date_to, DATE'" + range.to() + "'))) AS date", "job", "run_id", "status",
+              "started_at", "error");
+      for (Row r : runs.groupBy("date", "job").agg(org.apache.spark.sql.functions.expr(
+              "max_by(struct(status, run_id, error), started_at)").as("last"))
+          .where("last.status = 'failed'")
+          .select("date", "job", "last.run_id", "last.error").collectAsList()) {
+        failures.computeIfAbsent(r.getDate(0).toLocalDate(), d -> new ArrayList<>())
+            .add(new AlertRules.FailedRun(r.getString(1), r.getString(2), r.getString(3)));
+      }
+    }
+    Map<LocalDate, Map<String, Double>> drift = new HashMap<>();
+    if (ctx.warehouse().exists(ChurnTables.DRIFT)) {
+      for (Row r : ctx.warehouse().read(ChurnTables.DRIFT)
+          .where("as_of_date IN (" + sqlDates + ")")
+          .select("as_of_date", "feature", "psi").collectAsList()) {
+        drift.computeIfAbsent(r.getDate(0).toLocalDate(), d -> new TreeMap<>())
+            .put(r.getString(1), r.isNullAt(2) ? 0.0 : r.getDouble(2));
+      }
+    }
+    RawLake lake = new RawLake(ctx.spark(), ctx.config().getString(CommonKeys.LAKE_ROOT));
+    List<AlertRules.DataHealth> out = new ArrayList<>();
+    for (LocalDate d : range.days()) {
+      RawLake.Folder folder = lake.folder("events", d);
+      out.add(new AlertRules.DataHealth(d, folder.path(), folder.exists(),
+          folder.files().size(), folder.complete(), accepted.getOrDefault(d, 0L),
+          quarantined.getOrDefault(d, 0L), failures.getOrDefault(d, List.of()),
+          drift.getOrDefault(d, Map.of())));
+    }
+    return out;
+  }
+
+  private static Map<LocalDate, Long> countsByDate(Dataset<Row> counts) {
+    Map<LocalDate, Long> out = new HashMap<>();
+    counts.collectAsList().forEach(r -> out.put(r.getDate(0).toLocalDate(), r.getLong(1)));
+    return out;
+  }
+
+  private static Dataset<Row> window(Dataset<Row> events, LocalDate from, LocalDate to) {
+    return events.where(col("event_date").between(Date.valueOf(from), Date.valueOf(to)));
+  }
+
+  private static Dataset<Row> dates(SparkSession spark, List<LocalDate> dates) {
+    return spark.createDataFrame(dates.stream().map(d -> org.apache.spark.sql.RowFactory
+        .create(Date.valueOf(d))).toList(), new org.apache.spark.sql.types.StructType()
+        .add("as_of_date", org.apache.spark.sql.types.DataTypes.DateType));
+  }
+
+  private static LocalDate min(LocalDate a, LocalDate b) {
+    return a.isBefore(b) ? a : b;
+  }
+}

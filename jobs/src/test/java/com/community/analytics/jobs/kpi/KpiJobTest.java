@@ -1,0 +1,137 @@
+package com.community.analytics.jobs.kpi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.community.analytics.common.testing.SparkTestSession;
+import com.community.analytics.jobs.features.FeaturesJob;
+import com.community.analytics.jobs.generate.GenerateJob;
+import com.community.analytics.jobs.ingest.IngestJob;
+import com.community.analytics.jobs.support.JobFixture;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cockpit end to end on a generated lake: the A/B read-outs agree with the effects the
+ * generator planted (recorded in its ground truth), DAU and MAU agree with silver.events, the
+ * board is printed, and a level-3 alert fails the job only when configured to.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KpiJobTest {
+  private static final String START = "2026-01-01";
+  private static final String END = "2026-03-01";
+  private final SparkSession spark = SparkTestSession.get();
+
+  @TempDir
+  static Path tmp;
+  private JobFixture f;
+  private Map<String, String> conf;
+  private String printed;
+
+  @BeforeAll
+  void lake() throws Exception {
+    f = new JobFixture(tmp);
+    conf = new HashMap<>(Map.of("generator.members", "1500", "generator.days", "60",
+        "generator.start_date", START, "generator.partitions", "2"));
+    f.run(new GenerateJob(), conf);
+    f.run(new IngestJob(), conf, "--from", START, "--to", END);
+    f.run(new FeaturesJob(), conf, "--from", START, "--to", END);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    f.run(new KpiJob(new PrintStream(out, true, StandardCharsets.UTF_8)), conf, "--from",
+        "2026-02-27", "--to", END, "--color", "never");
+    printed = out.toString(StandardCharsets.UTF_8);
+  }
+
+  private Dataset<Row> table(String name) {
+    return spark.read().format("delta").load(f.warehouse + "/" + name.replace('.', '/'));
+  }
+
+  @Test
+  void experimentsWithAPlantedEffectAreSignificantAndTheNullOneIsNot() throws Exception {
+    JsonNode truth = new ObjectMapper().readTree(f.lake.resolve("ground_truth/summary.json")
+        .toFile()).get("experiments");
+    Map<String, String> metricOf = Map.of("click", "ctr", "share", "share_rate");
+    Dataset<Row> results = table("gold.experiment_results")
+        .where("as_of_date = '" + END + "' AND variant = 'treatment'");
+    assertEquals(3, truth.size());
+    for (JsonNode e : truth) {
+      String id = e.get("experiment_id").asText();
+      List<Row> rows = results.where("experiment_id = '" + id + "'")
+          .select("metric", "significant", "lift", "lift_ci_low", "p_value", "srm_mismatch")
+          .collectAsList();
+      assertEquals(3, rows.size(), id + " has a row per metric");
+      for (Row r : rows) {
+        assertEquals(false, r.getBoolean(5), "fair 50/50 randomisation: " + id + " " + r);
+        boolean planted = e.get("has_effect").asBoolean()
+            && r.getString(0).equals(metricOf.get(e.get("metric").asText()));
+        assertEquals(planted, r.getBoolean(1), id + " " + r + " truth " + e);
+        if (planted) {
+          assertTrue(r.getDouble(3) > 0, "lift interval above 0: " + r);
+          assertTrue(r.getDouble(2) < e.get("true_effect").asDouble() - 1 + 0.15,
+              "lift near the planted " + e.get("true_effect") + ": " + r);
+        }
+      }
+    }
+  }
+
+  @Test
+  void dauAndMauAgreeWithSilverEvents() {
+    Row silver = spark.sql("SELECT count(DISTINCT CASE WHEN event_date = DATE'" + END
+        + "' THEN user_id END), count(DISTINCT user_id) FROM delta.`" + f.warehouse
+        + "/silver/events` WHERE event_type <> 'push_sent' AND event_date BETWEEN DATE'" + END
+        + "' - 29 AND DATE'" + END + "'").first();
+    Dataset<Row> board = table("gold.kpi_daily").where("date = '" + END + "'");
+    assertEquals(Kpi.values().length, board.count());
+    assertEquals((double) silver.getLong(0), board.where("kpi = 'dau'").first()
+        .<Double>getAs("value"));
+    assertEquals((double) silver.getLong(1), board.where("kpi = 'mau'").first()
+        .<Double>getAs("value"));
+    assertTrue(silver.getLong(0) > 100, "a lake with activity: " + silver);
+  }
+
+  @Test
+  void theBoardIsPrintedAndANormalDayHasNoDataAlerts() {
+    assertTrue(printed.contains("KPI board for " + END), printed);
+    for (Kpi kpi : Kpi.values()) {
+      assertTrue(printed.contains("\n" + kpi.id() + " "), kpi.id() + " in " + printed);
+    }
+    assertEquals(0, table("gold.alerts").where("level = 3").count(),
+        "complete folders, little quarantine, no failed job");
+    assertEquals(3, table("gold.kpi_daily").select("date").distinct().count());
+    assertTrue(table("gold.cohort_retention").where("as_of_date = '" + END + "'").count() > 8);
+    assertTrue(table("gold.funnel_daily").where("date = '" + END + "' AND channel = '(all)' "
+        + "AND content_type = '(all)' AND step = 'reach'").first().<Long>getAs("members") > 100);
+  }
+
+  @Test
+  void aMissingRawFolderIsALevelThreeAlertThatFailsTheJobOnlyWhenConfigured() throws Exception {
+    String next = "2026-03-02";
+    Map<String, String> failing = new HashMap<>(conf);
+    failing.put("kpi.alerts.fail_on_level3", "true");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.run(
+        new KpiJob(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)),
+        failing, "--date", next));
+    assertTrue(e.getMessage().contains("raw_folder_missing"), e.getMessage());
+    List<Row> alerts = table("gold.alerts").where("date = '" + next + "' AND level = 3")
+        .select("rule").collectAsList();
+    assertEquals("[[raw_folder_missing]]", alerts.toString());
+
+    f.run(new KpiJob(new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8)), conf, "--date", next);
+  }
+}
