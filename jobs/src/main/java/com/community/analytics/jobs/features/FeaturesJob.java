@@ -130,7 +130,8 @@ public final class FeaturesJob implements Job {
         config.getString(CommonKeys.TIME_ZONE));
     writeState(ctx, users, first, range.to());
 
-    List<LocalDate> snapshots = DateRange.of(first, range.to()).snapshotDays(config.getInt(SNAPSHOT_EVERY));
+    List<LocalDate> snapshots = DateRange.of(first, range.to())
+        .snapshotDays(config.getInt(SNAPSHOT_EVERY));
     Dataset<Row> state = ctx.warehouse().read(FeatureTables.USER_STATE)
         .where(col("as_of_date").isin(DateRange.sqlValues(snapshots)));
     Dataset<Row> ltv = writeLtv(ctx, state, snapshots, rules);

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.runlog.JobRunLog;
+import com.community.analytics.common.runlog.RunMetrics;
 import com.community.analytics.common.testing.SparkTestSession;
+import com.community.analytics.common.time.DateRange;
+import com.community.analytics.jobs.churn.ChurnTables;
 import com.community.analytics.jobs.features.FeaturesJob;
 import com.community.analytics.jobs.generate.GenerateJob;
 import com.community.analytics.jobs.ingest.IngestJob;
@@ -15,11 +20,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Date;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,12 +119,42 @@ class KpiJobTest {
     for (Kpi kpi : Kpi.values()) {
       assertTrue(printed.contains("\n" + kpi.id() + " "), kpi.id() + " in " + printed);
     }
-    assertEquals(0, table("gold.alerts").where("level = 3").count(),
+    assertEquals(0, table("gold.alerts").where("level = 3 AND date >= '2026-02-27'").count(),
         "complete folders, little quarantine, no failed job");
     assertEquals(3, table("gold.kpi_daily").select("date").distinct().count());
     assertTrue(table("gold.cohort_retention").where("as_of_date = '" + END + "'").count() > 8);
     assertTrue(table("gold.funnel_daily").where("date = '" + END + "' AND channel = '(all)' "
         + "AND content_type = '(all)' AND step = 'reach'").first().<Long>getAs("members") > 100);
+  }
+
+  @Test
+  void anUnresolvedJobFailureAndChurnDriftOfTheDateAreLevelThreeAlerts() throws Exception {
+    String day = "2026-02-20";
+    JobContext ctx = JobContext.of(spark, f.config(conf), null);
+    DateRange date = DateRange.of(LocalDate.parse(day), LocalDate.parse(day));
+    Instant t = Instant.parse("2026-02-21T01:00:00Z");
+    record(ctx, "attribution", date, "failed", t, "disk full");
+    record(ctx, "features", DateRange.of(LocalDate.parse("2026-02-15"),
+        LocalDate.parse("2026-02-25")), "failed", t, "out of memory");
+    record(ctx, "features", date, "succeeded", t.plusSeconds(3600), null);
+    ctx.writer().append(ChurnTables.DRIFT, spark.createDataFrame(List.of(
+        RowFactory.create(Date.valueOf(day), "tenure_days", 0.31, true, 1),
+        RowFactory.create(Date.valueOf(day), "orders", 0.05, false, 1)),
+        ChurnTables.DRIFT.schema()));
+
+    f.run(new KpiJob(new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8)), conf, "--date", day);
+    List<String> alerts = table("gold.alerts").where("date = '" + day + "' AND level = 3")
+        .orderBy("rule").selectExpr("concat_ws(' ', rule, subject, observed, threshold)")
+        .collectAsList().stream().map(r -> r.getString(0)).toList();
+    assertEquals(List.of("churn_drift tenure_days 0.31 0.25", "job_failed attribution"),
+        alerts, "the features failure was rerun successfully");
+  }
+
+  private void record(JobContext ctx, String job, DateRange dates, String status, Instant at,
+      String error) {
+    JobRunLog.record(spark, ctx.writer(), new JobRunLog.JobRun(job + "-" + at, job, "test",
+        dates, status, at, at.plusSeconds(60), new RunMetrics(), error, "test.yaml"));
   }
 
   @Test

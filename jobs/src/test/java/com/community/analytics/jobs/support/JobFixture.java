@@ -43,7 +43,8 @@ public final class JobFixture {
 
   public AppConfig config(Map<String, String> overrides) {
     Path file = TestConfigs.write(root, "include: [" + TAGS + ", " + CHURN + ", " + ATTRIBUTION
-        + ", " + KPIS + "]\nlake:\n  root: " + lake + "\nwarehouse:\n  root: " + warehouse + "\n" + extraYaml);
+        + ", " + KPIS + "]\nlake:\n  root: " + lake + "\nwarehouse:\n  root: " + warehouse
+        + "\n" + extraYaml);
     return TestConfigs.load(Main.runner().schema(), file, overrides);
   }
 
