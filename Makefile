@@ -5,13 +5,18 @@
 demo:
 	bin/demo
 
-# Every test: unit, Spark and process tests of both modules.
+# Every test: unit, Spark and process tests of both modules (which also build the jar), then
+# the Python side in its own virtual environment (bin/pyenv): the DAGs under real Airflow,
+# an end-to-end nightly run whose warehouse (build/dag-e2e) the notebooks are executed against.
 test:
 	mvn -B verify
+	$$(bin/pyenv) -m pytest -p no:cacheprovider airflow-dags/tests
+	COMMUNITY_WAREHOUSE=$(CURDIR)/build/dag-e2e/warehouse $$(bin/pyenv) -m pytest \
+	  -p no:cacheprovider notebooks/tests
 
 build:
 	mvn -q -B -DskipTests install
 
 clean:
 	mvn -q -B clean
-	rm -rf data logs
+	rm -rf data logs build

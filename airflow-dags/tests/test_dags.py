@@ -120,3 +120,14 @@ def test_the_raw_folder_check_wants_the_success_marker(tmp_path):
     (folder / "_SUCCESS").write_bytes(b"")
     assert common.raw_folder_complete(str(tmp_path), DATE, "aws_default")
     assert common.raw_folder_complete("file://" + str(tmp_path), DATE, "aws_default")
+
+
+def test_the_failure_callback_logs_the_failed_job_and_its_date(caplog):
+    class TaskInstance:
+        task_id, dag_id, try_number = "features", "community_nightly", 3
+
+    with caplog.at_level("ERROR", logger="community_common"):
+        common.log_failure({"task_instance": TaskInstance(), "ds": DATE,
+                            "exception": RuntimeError("exit code 1")})
+    assert "community job features failed for 2026-03-16" in caplog.text
+    assert "exit code 1" in caplog.text

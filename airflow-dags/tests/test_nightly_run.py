@@ -4,6 +4,7 @@ local master; then the curated tables of that date are counted."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from datetime import datetime, timezone
 
@@ -24,10 +25,13 @@ def community(conf, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def lake(tmp_path_factory):
-    """A 400-member, 75-day lake whose history up to the day before DATE is processed and a
-    churn champion trained, as the nightly DAG expects of yesterday."""
-    root = tmp_path_factory.mktemp("nightly")
+def lake():
+    """A 400-member, 75-day lake whose history up to the day before DATE is processed (with the
+    cockpit, for the notebooks' trends) and a churn champion trained, as the nightly DAG expects
+    of yesterday. Kept in build/dag-e2e: the notebook tests run against its warehouse."""
+    root = REPO / "build" / "dag-e2e"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
     conf = root / "conf.yaml"
     includes = ", ".join(str(REPO / "conf" / f) for f in
                          ("generator.yaml", "tags.yaml", "churn.yaml", "attribution.yaml",
@@ -48,6 +52,7 @@ churn:
     community(conf, "ingest", "--from", START, "--to", HISTORY_END)
     community(conf, "features", "--from", START, "--to", HISTORY_END)
     community(conf, "churn-train", "--date", HISTORY_END)
+    community(conf, "kpi", "--from", "2026-03-01", "--to", HISTORY_END)
     return root, conf
 
 
