@@ -5,11 +5,12 @@
 demo:
 	bin/demo
 
-# Every test: unit, Spark and process tests of both modules (which also build the jar), then
-# the Python side in its own virtual environment (bin/pyenv): the DAGs under real Airflow,
+# Every test: unit, Spark and process tests of both modules (which also build the jar) and the
+# production tests (*IT: s3a on S3Proxy, a standalone cluster from the pinned pyspark, faults),
+# then the Python side in its own virtual environment (bin/pyenv): the DAGs under real Airflow,
 # an end-to-end nightly run whose warehouse (build/dag-e2e) the notebooks are executed against.
 test:
-	mvn -B verify
+	spark_home="$$(bin/pyenv --spark-home)" && mvn -B verify -Dcommunity.spark.home="$$spark_home"
 	$$(bin/pyenv) -m pytest -p no:cacheprovider airflow-dags/tests
 	COMMUNITY_WAREHOUSE=$(CURDIR)/build/dag-e2e/warehouse $$(bin/pyenv) -m pytest \
 	  -p no:cacheprovider notebooks/tests

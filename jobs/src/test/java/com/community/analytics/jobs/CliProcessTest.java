@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.community.analytics.jobs.support.JobFixture;
-import java.nio.charset.StandardCharsets;
+import com.community.analytics.jobs.support.JobProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,28 +25,12 @@ class CliProcessTest {
   @TempDir
   Path tmp;
 
-  private record Result(int code, String out, String err) {}
-
-  private Result main(Path config, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-        "java").toString(), "-Xmx1g"));
-    for (String opt : System.getProperty("test.jvm.opens", "").split(" ")) {
-      if (!opt.isBlank()) {
-        cmd.add(opt);
-      }
-    }
-    cmd.addAll(List.of("-Dspark.master=local[1]", "-Dspark.ui.enabled=false",
-        "-Dspark.sql.shuffle.partitions=1", "-Dspark.sql.warehouse.dir=" + tmp.resolve("sw"),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    cmd.addAll(List.of(args));
+  private JobProcess.Result main(Path config, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
     if (config != null) {
-      cmd.addAll(List.of("--config", config.toString()));
+      all.addAll(List.of("--config", config.toString()));
     }
-    Process p = new ProcessBuilder(cmd).redirectOutput(tmp.resolve("out.txt").toFile())
-        .redirectError(tmp.resolve("err.txt").toFile()).start();
-    assertTrue(p.waitFor(3, TimeUnit.MINUTES), "process finished");
-    return new Result(p.exitValue(), Files.readString(tmp.resolve("out.txt")),
-        Files.readString(tmp.resolve("err.txt"), StandardCharsets.UTF_8));
+    return JobProcess.run(tmp, "run", JobProcess.main(tmp.resolve("sw"), all), Map.of(), 3);
   }
 
   private static List<String> ownLines(String stderr) {
@@ -56,23 +40,23 @@ class CliProcessTest {
 
   @Test
   void usageAndConfigMistakesExitTwoWithOneLine() throws Exception {
-    Result bogus = main(null, "ingest", "--bogus");
+    JobProcess.Result bogus = main(null, "ingest", "--bogus");
     assertEquals(2, bogus.code());
     assertEquals(List.of("community ingest: Unknown option --bogus (see community "
         + "ingest --help)"), ownLines(bogus.err()));
 
-    Result date = main(null, "ingest", "--date", "2026-02-30");
+    JobProcess.Result date = main(null, "ingest", "--date", "2026-02-30");
     assertEquals(2, date.code());
     assertTrue(ownLines(date.err()).get(0).contains("malformed date '2026-02-30'"));
 
     Path badKey = Files.writeString(tmp.resolve("bad.yaml"), "ingest:\n  future_tolerance: 3\n");
-    Result key = main(badKey, "ingest", "--date", "2026-11-21");
+    JobProcess.Result key = main(badKey, "ingest", "--date", "2026-11-21");
     assertEquals(2, key.code());
     assertEquals(1, ownLines(key.err()).size());
     assertTrue(key.err().contains("unknown config key 'ingest.future_tolerance'"), key.err());
 
     assertEquals(2, main(null, "nosuchjob").code());
-    Result help = main(null, "ingest", "--help");
+    JobProcess.Result help = main(null, "ingest", "--help");
     assertEquals(0, help.code());
     assertTrue(help.out().contains("--date"), help.out());
   }
@@ -83,7 +67,7 @@ class CliProcessTest {
     Path config = Files.writeString(tmp.resolve("conf.yaml"), "lake:\n  root: " + f.lake
         + "\nwarehouse:\n  root: " + f.warehouse + "\n");
 
-    Result missing = main(config, "ingest", "--date", DAY.toString());
+    JobProcess.Result missing = main(config, "ingest", "--date", DAY.toString());
     assertEquals(1, missing.code(), missing.err());
     assertEquals(1, ownLines(missing.err()).size(), missing.err());
     assertTrue(ownLines(missing.err()).get(0).startsWith(
@@ -93,15 +77,15 @@ class CliProcessTest {
         event("e1", "2026-11-21T09:00:00+08:00", "u1", "login", ""),
         event("e1", "2026-11-21T09:00:00+08:00", "u1", "login", ""),
         event("e2", "2026-11-21T09:00:00+08:00", "u1", "teleport", "")), true);
-    Result ingest = main(config, "ingest", "--date", DAY.toString());
+    JobProcess.Result ingest = main(config, "ingest", "--date", DAY.toString());
     assertEquals(0, ingest.code(), ingest.err());
 
-    Result count = main(config, "sql", "--format", "tsv",
+    JobProcess.Result count = main(config, "sql", "--format", "tsv",
         "select count(*) as n from silver.events");
     assertEquals(0, count.code(), count.err());
     assertEquals("n\n1\n", count.out());
 
-    Result runs = main(config, "sql", "--format", "tsv", "select job, status, rows_read, "
+    JobProcess.Result runs = main(config, "sql", "--format", "tsv", "select job, status, rows_read, "
         + "counts['accepted'] + counts['duplicates'] + counts['quarantined'] as accounted, error "
         + "from ops.job_runs order by started_at");
     assertEquals(0, runs.code(), runs.err());

@@ -49,6 +49,15 @@ public final class SparkTestSession {
         COMPARE.assertDataFrameEquals$default$3());
   }
 
+  /**
+   * As {@link #assertDataFrameEquals}, but numbers may differ by {@code tol}: for tables built
+   * by different runs, where sums of doubles may add up in another order.
+   */
+  public static void assertDataFrameApproximateEquals(Dataset<Row> expected, Dataset<Row> actual,
+      double tol) {
+    COMPARE.assertDataFrameApproximateEquals(comparable(expected), comparable(actual), tol);
+  }
+
   private static Dataset<Row> comparable(Dataset<Row> df) {
     List<Column> cols = new ArrayList<>();
     for (StructField f : df.schema().fields()) {

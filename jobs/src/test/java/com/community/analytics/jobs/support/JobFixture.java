@@ -34,18 +34,37 @@ public final class JobFixture {
   public final Path root;
   public final Path lake;
   public final Path warehouse;
+  /** The roots the jobs are configured with: the local folders, or e.g. {@code s3a://} URIs. */
+  public final String lakeRoot;
+  public final String warehouseRoot;
 
   public JobFixture(Path root) {
+    this(root, root.resolve("lake").toString(), root.resolve("warehouse").toString());
+  }
+
+  /** A fixture whose jobs read and write elsewhere (e.g. s3a); its own folders hold the config. */
+  public JobFixture(Path root, String lakeRoot, String warehouseRoot) {
     this.root = root;
     this.lake = root.resolve("lake");
     this.warehouse = root.resolve("warehouse");
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    this.lakeRoot = lakeRoot;
+    this.warehouseRoot = warehouseRoot;
+  }
+
+  /** This fixture's configuration file text: the business rules, the roots, {@link #extraYaml}. */
+  public String yaml() {
+    return "include: [" + TAGS + ", " + CHURN + ", " + ATTRIBUTION + ", " + KPIS
+        + "]\nlake:\n  root: " + lakeRoot + "\nwarehouse:\n  root: " + warehouseRoot + "\n"
+        + extraYaml;
   }
 
   public AppConfig config(Map<String, String> overrides) {
-    Path file = TestConfigs.write(root, "include: [" + TAGS + ", " + CHURN + ", " + ATTRIBUTION
-        + ", " + KPIS + "]\nlake:\n  root: " + lake + "\nwarehouse:\n  root: " + warehouse
-        + "\n" + extraYaml);
-    return TestConfigs.load(Main.runner().schema(), file, overrides);
+    return TestConfigs.load(Main.runner().schema(), TestConfigs.write(root, yaml()), overrides);
   }
 
   /** Runs a job on the shared test session, as the runner would (without stopping it). */

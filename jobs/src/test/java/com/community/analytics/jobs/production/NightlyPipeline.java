@@ -1,0 +1,53 @@
+package com.community.analytics.jobs.production;
+
+import com.community.analytics.common.job.Job;
+import com.community.analytics.jobs.Main;
+import com.community.analytics.jobs.support.JobFixture;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The nightly pipeline of the production tests, on a small generated lake: the history it
+ * stands on (backfills up to the day before, a churn champion) and the nightly jobs of one
+ * date, in the order the community_nightly DAG runs them.
+ */
+final class NightlyPipeline {
+  static final LocalDate START = LocalDate.of(2026, 1, 1);
+  static final int DAYS = 60;
+  static final LocalDate DATE = START.plusDays(DAYS - 1);
+  static final List<String> NIGHTLY_JOBS = List.of("ingest", "features", "churn-score",
+      "attribution", "kpi");
+  /** Small enough for CI, big enough for three churn cutoffs and every table. */
+  static final String SETTINGS = "generator: {members: 300, days: " + DAYS + ", start_date: '"
+      + START + "', partitions: 1}\nchurn:\n  cutoffs: 3\n  grid:\n"
+      + "    - algorithm: gbt\n      params: {max_depth: 3, max_iter: 8}\n";
+
+  private NightlyPipeline() {}
+
+  static Job job(String name) {
+    return Main.jobs().stream().filter(j -> j.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** The nightly job's arguments for {@link #DATE}. */
+  static List<String> nightlyArgs(String job) {
+    return List.of(job, "--date", DATE.toString());
+  }
+
+  /** Everything up to the day before {@link #DATE}, in-process: backfills and a champion. */
+  static void history(JobFixture f) throws Exception {
+    String from = START.toString();
+    String to = DATE.minusDays(1).toString();
+    f.run(job("ingest"), Map.of(), "--from", from, "--to", to);
+    f.run(job("features"), Map.of(), "--from", from, "--to", to);
+    f.run(job("churn-train"), Map.of(), "--date", to);
+  }
+
+  /** The nightly jobs of {@link #DATE}, in-process. */
+  static void nightly(JobFixture f) throws Exception {
+    for (String name : NIGHTLY_JOBS) {
+      List<String> args = nightlyArgs(name);
+      f.run(job(name), Map.of(), args.subList(1, args.size()).toArray(new String[0]));
+    }
+  }
+}

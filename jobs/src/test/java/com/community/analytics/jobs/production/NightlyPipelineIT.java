@@ -1,0 +1,145 @@
+package com.community.analytics.jobs.production;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.community.analytics.common.testing.SparkTestSession;
+import com.community.analytics.jobs.support.JobFixture;
+import com.community.analytics.jobs.support.JobProcess;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The nightly pipeline where production runs it, against a reference run on the local file
+ * system in this JVM: once with the lake and the warehouse in s3a:// buckets of a real S3 server
+ * (S3Proxy on 127.0.0.1), the nightly jobs in their own JVMs with the secret only in their
+ * environment; once spark-submitted to a standalone cluster (master and worker JVMs from the
+ * pinned pyspark distribution). Both must leave the same tables as the reference.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NightlyPipelineIT {
+  private static final String SECRET_ENV = "COMMUNITY_S3_SECRET_KEY";
+  /** Rows the reference cannot have: it runs jobs in-process, without the runner's log. */
+  private static final Set<String> NOT_COMPARED = Set.of("ops/job_runs");
+
+  private final SparkSession spark = SparkTestSession.get();
+
+  @TempDir
+  static Path tmp;
+  private JobFixture reference;
+  private Path historyWarehouse;
+
+  @BeforeAll
+  void referenceRun() throws Exception {
+    reference = new JobFixture(tmp.resolve("reference"));
+    reference.extraYaml = NightlyPipeline.SETTINGS;
+    reference.run(NightlyPipeline.job("generate"), Map.of());
+    NightlyPipeline.history(reference);
+    historyWarehouse = tmp.resolve("history-warehouse");
+    copy(reference.warehouse, historyWarehouse);
+    NightlyPipeline.nightly(reference);
+  }
+
+  private void copy(Path from, Path to) throws java.io.IOException {
+    FileSystem local = FileSystem.getLocal(spark.sparkContext().hadoopConfiguration());
+    FileUtil.copy(local, new org.apache.hadoop.fs.Path(from.toUri()), local,
+        new org.apache.hadoop.fs.Path(to.toUri()), false, local.getConf());
+  }
+
+  private List<String> withConfig(List<String> args, Path config) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of("--config", config.toString()));
+    return all;
+  }
+
+  private List<Row> nightlyRuns(String warehouseRoot) {
+    return spark.read().format("delta").load(warehouseRoot + "/ops/job_runs")
+        .where("date_from = '" + NightlyPipeline.DATE + "'").select("job", "status")
+        .orderBy("job").collectAsList();
+  }
+
+  private static List<String> succeededNightly() {
+    return NightlyPipeline.NIGHTLY_JOBS.stream().sorted().map(j -> "[" + j + ",succeeded]")
+        .toList();
+  }
+
+  @Test
+  void onS3TheNightlyPipelineLeavesTheSameTablesAndNeverShowsTheSecret() throws Exception {
+    Path dir = tmp.resolve("s3");
+    try (S3Server s3 = new S3Server(dir.resolve("server"), "lake", "warehouse")) {
+      Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+      s3.configure(hadoop, s3.secretKey);
+      FileSystem s3fs = FileSystem.get(URI.create("s3a://lake/"), hadoop);
+      FileUtil.copy(FileSystem.getLocal(hadoop), new org.apache.hadoop.fs.Path(
+          reference.lake.resolve("raw").toUri()), s3fs, new org.apache.hadoop.fs.Path(
+          "s3a://lake/raw"), false, hadoop);
+
+      JobFixture f = new JobFixture(dir, "s3a://lake", "s3a://warehouse/curated");
+      f.extraYaml = NightlyPipeline.SETTINGS;
+      NightlyPipeline.history(f);
+      Path config = Files.writeString(dir.resolve("s3.yaml"), f.yaml() + "s3:\n  endpoint: "
+          + s3.endpoint() + "\n  path_style_access: true\n  access_key: " + s3.accessKey
+          + "\n  secret_key: ${env:" + SECRET_ENV + "}\n");
+      StringBuilder output = new StringBuilder();
+      for (String job : NightlyPipeline.NIGHTLY_JOBS) {
+        JobProcess.Result r = JobProcess.run(dir, job, JobProcess.main(dir.resolve("sw"),
+            S3Server.clientJvmOptions(), withConfig(NightlyPipeline.nightlyArgs(job), config)),
+            Map.of(SECRET_ENV, s3.secretKey), 10);
+        assertEquals(0, r.code(), job + ": " + r.err());
+        output.append(r.out()).append(r.err());
+      }
+
+      assertTrue(output.toString().contains("s3.secret_key=****"),
+          "the effective config is logged, masked");
+      assertFalse(output.toString().contains(s3.secretKey), "the secret is never printed");
+      assertEquals(0L, spark.read().format("delta").load(f.warehouseRoot + "/ops/job_runs")
+          .selectExpr("to_json(struct(*)) as row").where(org.apache.spark.sql.functions.col("row")
+              .contains(s3.secretKey)).count(), "nor recorded in ops.job_runs");
+      assertEquals(succeededNightly(), nightlyRuns(f.warehouseRoot).stream().map(Row::toString)
+          .toList());
+      assertTrue(Files.exists(dir.resolve("server/data/warehouse/curated/silver/events/"
+          + "_delta_log")), "the tables are objects on the S3 server");
+      Warehouses.assertSameTables(spark, reference.warehouseRoot, f.warehouseRoot,
+          NOT_COMPARED);
+    }
+  }
+
+  @Test
+  void onAStandaloneClusterTheSubmittedJarLeavesTheSameTables() throws Exception {
+    Path dir = tmp.resolve("cluster");
+    JobFixture f = new JobFixture(dir);
+    f.extraYaml = NightlyPipeline.SETTINGS;
+    copy(reference.lake, f.lake);
+    copy(historyWarehouse, f.warehouse);
+    Path config = Files.writeString(dir.resolve("cluster.yaml"), f.yaml());
+    Path jar = LocalServices.requiredPath("community.jar");
+    try (StandaloneCluster cluster = new StandaloneCluster(dir.resolve("spark"),
+        LocalServices.requiredPath("community.spark.home"))) {
+      for (String job : NightlyPipeline.NIGHTLY_JOBS) {
+        JobProcess.Result r = JobProcess.run(dir, job, cluster.submit(jar,
+            withConfig(NightlyPipeline.nightlyArgs(job), config)), cluster.env(), 10);
+        assertEquals(0, r.code(), job + ": " + r.err());
+      }
+      assertEquals(NightlyPipeline.NIGHTLY_JOBS.size(), cluster.executorLogs().size(),
+          "each job ran its tasks in an executor the worker started");
+    }
+    assertEquals(succeededNightly(), nightlyRuns(f.warehouseRoot).stream().map(Row::toString)
+        .toList());
+    Warehouses.assertSameTables(spark, reference.warehouseRoot, f.warehouseRoot, NOT_COMPARED);
+  }
+}
