@@ -123,10 +123,6 @@ public final class ConfigKey {
     if (raw instanceof List || raw instanceof java.util.Map) {
       throw invalid(raw, expected());
     }
-    if (raw instanceof java.util.Date && kind == Kind.DATE) {
-      // YAML reads an unquoted 2026-08-24 as a timestamp at midnight UTC.
-      return ((java.util.Date) raw).toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate();
-    }
     String text = raw.toString().trim();
     try {
       switch (kind) {

@@ -20,6 +20,10 @@ import org.apache.hadoop.fs.Path;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * The one config loader. Reads a YAML file through the Hadoop file system (so {@code s3a://}
@@ -30,7 +34,12 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * <p>Rules: relative {@code PATH} values in a file are resolved against that file's folder;
  * relative paths given with {@code --set} against the working directory. {@code ${env:NAME}}
  * inside a value is replaced by that environment variable (a missing one is an error), which is
- * how secrets reach the config without being written in it.
+ * how secrets reach the config without being written in it: a secret key written in clear in a
+ * file is refused. A key given without a value keeps its default; a key given twice in one file
+ * is refused; YAML dates stay text, so a date key is parsed strictly.
+ *
+ * <p>Every mistake is a {@link ConfigException} whose one-line message names the key, file or
+ * environment variable (and, for YAML syntax, the line and column).
  */
 public final class ConfigLoader {
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
@@ -64,8 +73,8 @@ public final class ConfigLoader {
     Map<String, Object> values = new TreeMap<>();
     Map<String, Boolean> secrets = new TreeMap<>();
     for (ConfigKey key : schema.keys().values()) {
-      Object value = raw.containsKey(key.name()) ? key.convert(raw.get(key.name()))
-          : key.convert(key.defaultValue());
+      Object given = raw.get(key.name());
+      Object value = key.convert(given != null ? given : key.defaultValue());
       values.put(key.name(), value);
       secrets.put(key.name(), key.isSecret());
     }
@@ -78,8 +87,9 @@ public final class ConfigLoader {
       throw new ConfigException("config include cycle: " + String.join(" -> ", chain) + " -> "
           + path);
     }
+    String includedFrom = chain.peek();
     chain.push(path.toString());
-    Object doc = parseYaml(path);
+    Object doc = parseYaml(path, includedFrom);
     if (doc == null) {
       chain.pop();
       return;
@@ -101,9 +111,16 @@ public final class ConfigLoader {
     flatten("", top, flat, file);
     for (Map.Entry<String, Object> e : flat.entrySet()) {
       ConfigKey key = schema.require(e.getKey(), file);
+      if (key.isSecret() && e.getValue() != null && !(e.getValue() instanceof String
+          && ENV_REF.matcher((String) e.getValue()).matches())) {
+        throw new ConfigException("config key '" + key.name() + "' is a secret: give it as "
+            + "${env:NAME}, not in clear in " + file);
+      }
       Object value = e.getValue() instanceof String
           ? substituteEnv((String) e.getValue(), key.name()) : e.getValue();
-      if (key.kind() == ConfigKey.Kind.PATH && value != null) {
+      // A list or map is no path: left as it is, for the key's check to refuse it.
+      if (key.kind() == ConfigKey.Kind.PATH && value != null && !(value instanceof List)
+          && !(value instanceof Map)) {
         value = resolveAgainst(path.getParent(), value.toString());
       }
       into.put(key.name(), value);
@@ -111,21 +128,38 @@ public final class ConfigLoader {
     chain.pop();
   }
 
-  private Object parseYaml(Path path) {
+  private Object parseYaml(Path path, String includedFrom) {
     try {
       FileSystem fs = path.getFileSystem(hadoopConf);
       try (InputStream in = fs.open(path)) {
         String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        return new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        return yaml().load(text);
       }
     } catch (FileNotFoundException e) {
-      throw new ConfigException("config file not found: " + path);
+      throw new ConfigException("config file not found: " + path
+          + (includedFrom == null ? "" : " (included from " + includedFrom + ")"));
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + path + ": " + e.getMessage(), e);
-    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+    } catch (MarkedYAMLException e) {
+      Mark at = e.getProblemMark();
+      throw new ConfigException("config file " + path + " is not valid YAML"
+          + (at == null ? "" : " at line " + (at.getLine() + 1) + ", column "
+              + (at.getColumn() + 1)) + ": " + e.getProblem().replace('\n', ' '), e);
+    } catch (YAMLException e) {
       throw new ConfigException("config file " + path + " is not valid YAML: "
           + e.getMessage().replace('\n', ' '), e);
     }
+  }
+
+  /** Safe YAML that refuses duplicate keys and keeps dates as text (no lenient rollover). */
+  private static Yaml yaml() {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    return new Yaml(new SafeConstructor(options) {
+      {
+        yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
+      }
+    });
   }
 
   private void flatten(String prefix, Map<?, ?> map, Map<String, Object> out, String file) {

@@ -2,7 +2,6 @@ package com.community.analytics.common.job;
 
 import com.community.analytics.common.cli.CommandLine;
 import com.community.analytics.common.cli.JobArgs;
-import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.config.AppConfig;
 import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.config.ConfigException;
@@ -79,6 +78,9 @@ public final class JobRunner {
       args = parsed.args();
       job.check(args);
       config = new ConfigLoader(schema).load(args.configFile(), args.overrides());
+      // Every job attaches the warehouse: an unset root is a config mistake, found before a
+      // session is built.
+      config.getString(CommonKeys.WAREHOUSE_ROOT);
     } catch (ConfigException e) {
       err.println(program + " " + job.name() + ": " + oneLine(e));
       return USAGE;
@@ -99,9 +101,14 @@ public final class JobRunner {
       job.run(context);
       record(job, context, runId, args, started, "succeeded", null);
       return OK;
-    } catch (UsageException e) {
+    } catch (ConfigException e) {
+      // A usage or config mistake only a running job can see (e.g. a rule table it checks):
+      // exit 2 like those found before the session, recorded as a failed run.
       LOG.error("{} failed", job.name(), e);
       err.println(program + " " + job.name() + ": " + oneLine(e));
+      if (context != null) {
+        record(job, context, runId, args, started, "failed", oneLine(e));
+      }
       return USAGE;
     } catch (Exception | LinkageError | AssertionError e) {
       LOG.error("{} failed", job.name(), e);

@@ -1,7 +1,6 @@
 package com.community.analytics.common.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
@@ -27,22 +26,6 @@ class CommandLineTest {
     assertEquals("10", a.overrides().get("generator.members"), "job options set config keys");
     assertTrue(a.flag("dry-run"));
     assertEquals("c.yaml", a.configFile());
-  }
-
-  @Test
-  void mistakesAreOneLineUsageErrors() {
-    assertEquals("Unknown option --bogus (see community job --help)",
-        assertThrows(UsageException.class, () -> parse("--bogus")).getMessage());
-    assertEquals("malformed date '2026-13-01', expected YYYY-MM-DD (see community job "
-        + "--help)", assertThrows(UsageException.class, () -> parse("--date", "2026-13-01"))
-        .getMessage());
-    assertThrows(UsageException.class, () -> parse("--from", "2026-11-02"));
-    assertThrows(UsageException.class,
-        () -> parse("--from", "2026-11-02", "--to", "2026-11-01"));
-    assertThrows(UsageException.class, () -> parse("--date", "2026-11-02", "--from",
-        "2026-11-01", "--to", "2026-11-03"));
-    assertThrows(UsageException.class, () -> parse("--set", "novalue"));
-    assertThrows(UsageException.class, () -> parse().args().requireDates());
   }
 
   @Test

@@ -38,10 +38,19 @@ import org.slf4j.LoggerFactory;
  * arrived in the same folders), {@code silver.users} and {@code silver.content} (upserted, newest
  * snapshot wins), {@code ops.quarantine} (rejected rows of those folders, replaced on rerun).
  *
+ * <p>Folders: a missing one fails the run (or is skipped, {@code ingest.on_missing_folder}); one
+ * without {@code _SUCCESS} fails it (unless {@code ingest.require_success_marker} is false); an
+ * empty one, complete but holding no rows, fails it unless {@code ingest.on_empty_folder} is
+ * {@code allow}. Empty is seen from the listing (no data files, or only zero-byte ones) before
+ * anything is read, and otherwise from the per-folder row counts of the validate phase (files
+ * that hold no lines), so it costs no extra pass; either way the count is the run's {@code
+ * empty_folders}.
+ *
  * <p>Reconciliation: rows read = accepted + duplicates + quarantined, recorded in ops.job_runs;
  * the run fails when it does not hold. Cost: one pass over the folders (cached), one shuffle by
  * event_id for deduplication, and a join against only the silver partitions of the event dates
- * in the batch (never all of silver); two small collects (counts per reason, event dates).
+ * in the batch (never all of silver); two small collects (counts per folder and reason, event
+ * dates).
  */
 public final class IngestJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
@@ -54,6 +63,10 @@ public final class IngestJob implements Job {
           + "(skip)", "fail", "skip");
   public static final ConfigKey REQUIRE_SUCCESS = ConfigKey.bool("ingest.require_success_marker",
       true, "refuse a raw events folder without its _SUCCESS marker (it may still be arriving)");
+  public static final ConfigKey ON_EMPTY_FOLDER = ConfigKey.oneOf("ingest.on_empty_folder",
+      "fail", "a complete raw events folder that holds no rows (no data files, only zero-byte "
+          + "files, or files without lines) fails the run (fail) or is ingested as zero rows "
+          + "with a warning (allow)", "fail", "allow");
 
   @Override
   public String name() {
@@ -68,7 +81,7 @@ public final class IngestJob implements Job {
 
   @Override
   public List<ConfigKey> configKeys() {
-    return List.of(FUTURE_TOLERANCE_HOURS, ON_MISSING_FOLDER, REQUIRE_SUCCESS);
+    return List.of(FUTURE_TOLERANCE_HOURS, ON_MISSING_FOLDER, REQUIRE_SUCCESS, ON_EMPTY_FOLDER);
   }
 
   @Override
@@ -83,8 +96,11 @@ public final class IngestJob implements Job {
     DateRange dates = ctx.args().requireDates();
     RawLake lake = new RawLake(spark, config.getString(CommonKeys.LAKE_ROOT));
 
-    List<RawLake.Folder> folders = Phases.run(spark, name(), "list folders",
+    List<RawLake.Folder> listed = Phases.run(spark, name(), "list folders",
         () -> eventFolders(lake, dates, config));
+    List<RawLake.Folder> folders = listed.stream().filter(f -> !f.files().isEmpty()).toList();
+    emptyFolders(ctx, listed.stream().filter(f -> f.files().isEmpty()).toList(),
+        "no data files");
     Dataset<Row> lines = "parquet".equals(config.getString(CommonKeys.INPUT_FORMAT))
         ? lake.readParquet(folders) : lake.readLines(folders);
     RawEventParser parser = new RawEventParser(ZoneId.of(config.getString(CommonKeys.TIME_ZONE)),
@@ -97,7 +113,7 @@ public final class IngestJob implements Job {
         SilverTables.CONTENT, Set.of("content_id", "content_type"),
         Set.of("content_type", "origin", "topic")));
     try {
-      long rejected = ingestEvents(ctx, dates, parsed);
+      long rejected = ingestEvents(ctx, dates, folders, parsed);
       upsertDimension(ctx, users, SilverTables.USERS, "user_id");
       upsertDimension(ctx, content, SilverTables.CONTENT, "content_id");
       // One commit replaces every reject of these folders: events and snapshots alike.
@@ -145,13 +161,37 @@ public final class IngestJob implements Job {
   }
 
   /**
-   * Validates, deduplicates and writes the events; returns how many rows were rejected (they
-   * are written to the quarantine with the snapshot rejects, in one commit).
+   * Counts the empty folders in the run metrics ({@code empty_folders}, 0 when none) and fails
+   * the run naming the first unless {@code ingest.on_empty_folder} allows them.
    */
-  private long ingestEvents(JobContext ctx, DateRange dates, Dataset<Row> parsed) {
+  private static void emptyFolders(JobContext ctx, List<RawLake.Folder> empty, String why) {
+    ctx.metrics().count("empty_folders", empty.size());
+    if (empty.isEmpty()) {
+      return;
+    }
+    String named = empty.get(0).path()
+        + (empty.size() > 1 ? " (and " + (empty.size() - 1) + " more)" : "");
+    if ("allow".equals(ctx.config().getString(ON_EMPTY_FOLDER))) {
+      LOG.warn("raw events folder empty ({}), ingested as zero rows: {}", why, named);
+      return;
+    }
+    throw new IllegalStateException("raw events folder is empty (" + why + "): " + named
+        + "; set ingest.on_empty_folder: allow to accept it");
+  }
+
+  /**
+   * Validates, deduplicates and writes the events of {@code folders}; returns how many rows
+   * were rejected (they are written to the quarantine with the snapshot rejects, in one commit).
+   */
+  private long ingestEvents(JobContext ctx, DateRange dates, List<RawLake.Folder> folders,
+      Dataset<Row> parsed) {
     SparkSession spark = ctx.spark();
     RunMetrics metrics = ctx.metrics();
-    Map<String, Long> byReason = Phases.run(spark, name(), "validate", () -> countByReason(parsed));
+    Map<LocalDate, Long> byFolder = new TreeMap<>();
+    Map<String, Long> byReason = Phases.run(spark, name(), "validate",
+        () -> countByReason(parsed, byFolder));
+    emptyFolders(ctx, folders.stream().filter(f -> !byFolder.containsKey(f.date())).toList(),
+        "its files hold no rows");
     long read = byReason.values().stream().mapToLong(Long::longValue).sum();
     long valid = byReason.getOrDefault("", 0L);
     byReason.remove("");
@@ -194,11 +234,16 @@ public final class IngestJob implements Job {
         .where(arrivalPredicate("run_date", dates) + " AND source = 'events'").count();
   }
 
-  /** Rows per quarantine reason; valid rows under the empty reason. One small collect. */
-  private static Map<String, Long> countByReason(Dataset<Row> parsed) {
+  /**
+   * Rows per quarantine reason, valid rows under the empty reason; fills {@code byFolder} with
+   * the rows of each arrival folder (a folder without rows is absent). One small collect.
+   */
+  private static Map<String, Long> countByReason(Dataset<Row> parsed,
+      Map<LocalDate, Long> byFolder) {
     Map<String, Long> counts = new TreeMap<>();
-    for (Row r : parsed.groupBy("reason").count().collectAsList()) {
-      counts.put(r.isNullAt(0) ? "" : r.getString(0), r.getLong(1));
+    for (Row r : parsed.groupBy("arrival_date", "reason").count().collectAsList()) {
+      counts.merge(r.isNullAt(1) ? "" : r.getString(1), r.getLong(2), Long::sum);
+      byFolder.merge(r.getDate(0).toLocalDate(), r.getLong(2), Long::sum);
     }
     return counts;
   }

@@ -53,7 +53,11 @@ public final class RawLake {
       TableSpec.column("raw", DataTypes.StringType, "line text"),
       TableSpec.column("read_error", DataTypes.StringType, "why the file could not be read"));
 
-  /** What a folder holds. */
+  /**
+   * What a folder holds: whether it exists, whether its {@code _SUCCESS} marker is there, and its
+   * data files (hidden and {@code _}-prefixed files and zero-byte files left out, so a folder
+   * whose files hold no bytes lists none).
+   */
   public record Folder(LocalDate date, String path, boolean exists, boolean complete,
       List<String> files) {}
 
@@ -83,7 +87,7 @@ public final class RawLake {
       java.util.Arrays.sort(listing, Comparator.comparing(s -> s.getPath().getName()));
       for (FileStatus s : listing) {
         String name = s.getPath().getName();
-        if (s.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+        if (s.isFile() && s.getLen() > 0 && !name.startsWith("_") && !name.startsWith(".")) {
           files.add(s.getPath().toString());
         }
       }
