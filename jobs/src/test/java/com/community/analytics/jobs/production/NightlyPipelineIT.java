@@ -33,7 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NightlyPipelineIT {
+  private static final String ACCESS_ENV = "COMMUNITY_S3_ACCESS_KEY";
   private static final String SECRET_ENV = "COMMUNITY_S3_SECRET_KEY";
+  /** The local launcher's logging: summaries on the console, everything in a log file. */
+  private static final Path LOG_CONFIG = Path.of("../conf/log4j2.properties").toAbsolutePath()
+      .normalize();
   /** Rows the reference cannot have: it runs jobs in-process, without the runner's log. */
   private static final Set<String> NOT_COMPARED = Set.of("ops/job_runs");
 
@@ -93,16 +97,20 @@ class NightlyPipelineIT {
       f.extraYaml = NightlyPipeline.SETTINGS;
       NightlyPipeline.history(f);
       Path config = Files.writeString(dir.resolve("s3.yaml"), f.yaml() + "s3:\n  endpoint: "
-          + s3.endpoint() + "\n  path_style_access: true\n  access_key: " + s3.accessKey
-          + "\n  secret_key: ${env:" + SECRET_ENV + "}\n");
+          + s3.endpoint() + "\n  path_style_access: true\n  access_key: ${env:" + ACCESS_ENV
+          + "}\n  secret_key: ${env:" + SECRET_ENV + "}\n");
+      List<String> jvm = new ArrayList<>(S3Server.clientJvmOptions());
+      jvm.addAll(List.of("-Dlog4j2.configurationFile=" + LOG_CONFIG,
+          "-Dcommunity.log.dir=" + dir.resolve("logs")));
       StringBuilder output = new StringBuilder();
       for (String job : NightlyPipeline.NIGHTLY_JOBS) {
-        JobProcess.Result r = JobProcess.run(dir, job, JobProcess.main(dir.resolve("sw"),
-            S3Server.clientJvmOptions(), withConfig(NightlyPipeline.nightlyArgs(job), config)),
-            Map.of(SECRET_ENV, s3.secretKey), 10);
+        JobProcess.Result r = JobProcess.run(dir, job, JobProcess.main(dir.resolve("sw"), jvm,
+            withConfig(NightlyPipeline.nightlyArgs(job), config)),
+            Map.of(ACCESS_ENV, s3.accessKey, SECRET_ENV, s3.secretKey), 10);
         assertEquals(0, r.code(), job + ": " + r.err());
         output.append(r.out()).append(r.err());
       }
+      output.append(Files.readString(dir.resolve("logs/community.log")));
 
       assertTrue(output.toString().contains("s3.secret_key=****"),
           "the effective config is logged, masked");
