@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,7 +39,8 @@ class FaultToleranceIT {
   private static final Set<String> NOT_COMPARED = Set.of("ops/job_runs");
   private final SparkSession spark = SparkTestSession.get();
 
-  @TempDir
+  /** Kept when a test fails, to look at its tables and logs. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path tmp;
   private JobFixture lakeOwner;
 

@@ -22,6 +22,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,7 +44,8 @@ class NightlyPipelineIT {
 
   private final SparkSession spark = SparkTestSession.get();
 
-  @TempDir
+  /** Kept when a test fails, to look at its tables and logs. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path tmp;
   private JobFixture reference;
   private Path historyWarehouse;
