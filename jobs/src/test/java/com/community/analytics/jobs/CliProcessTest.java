@@ -71,6 +71,14 @@ class CliProcessTest {
     assertEquals(1, ownLines(key.err()).size());
     assertTrue(key.err().contains("unknown config key 'ingest.future_tolerance'"), key.err());
 
+    Path lake = Files.writeString(tmp.resolve("lake.yaml"), "lake:\n  root: " + tmp.resolve("l")
+        + "\nwarehouse:\n  root: " + tmp.resolve("w") + "\n");
+    Result ids = main(lake, "forget-users", "--ids", tmp.resolve("T-1.txt").toString(),
+        "--requested-by", "T-1");
+    assertEquals(2, ids.code(), ids.err());
+    assertEquals(List.of("community forget-users: ids file not found: " + tmp.resolve("T-1.txt")),
+        ownLines(ids.err()));
+
     assertEquals(2, main(null, "nosuchjob").code());
     Result help = main(null, "ingest", "--help");
     assertEquals(0, help.code());

@@ -27,6 +27,8 @@ public final class JobFixture {
   public static final Path ATTRIBUTION =
       Path.of("../conf/attribution.yaml").toAbsolutePath().normalize();
   public static final Path KPIS = Path.of("../conf/kpis.yaml").toAbsolutePath().normalize();
+  public static final Path MAINTENANCE =
+      Path.of("../conf/maintenance.yaml").toAbsolutePath().normalize();
 
   /** More YAML for this fixture's config (e.g. a smaller model grid). */
   public String extraYaml = "";
@@ -43,8 +45,8 @@ public final class JobFixture {
 
   public AppConfig config(Map<String, String> overrides) {
     Path file = TestConfigs.write(root, "include: [" + TAGS + ", " + CHURN + ", " + ATTRIBUTION
-        + ", " + KPIS + "]\nlake:\n  root: " + lake + "\nwarehouse:\n  root: " + warehouse
-        + "\n" + extraYaml);
+        + ", " + KPIS + ", " + MAINTENANCE + "]\nlake:\n  root: " + lake + "\nwarehouse:\n  root: "
+        + warehouse + "\n" + extraYaml);
     return TestConfigs.load(Main.runner().schema(), file, overrides);
   }
 
