@@ -1,15 +1,13 @@
 package com.community.analytics.jobs.erasure;
 
 import com.community.analytics.common.cli.UsageException;
+import com.community.analytics.common.spark.HadoopFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -81,12 +79,8 @@ public record ErasureRequest(Set<String> ids) {
   }
 
   private static String readFile(String file, Configuration hadoop) {
-    Path path = new Path(file);
     try {
-      FileSystem fs = path.getFileSystem(hadoop);
-      try (InputStream in = fs.open(path)) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
+      return HadoopFiles.readText(new Path(file), hadoop);
     } catch (FileNotFoundException e) {
       throw new UsageException("ids file not found: " + file);
     } catch (IOException e) {
