@@ -87,8 +87,9 @@ public final class MaintainJob implements Job {
   @Override
   public void check(JobArgs args) {
     tables(args);
-    if (args.flag("skip-optimize") && args.flag("skip-vacuum")) {
-      throw new UsageException("--skip-optimize with --skip-vacuum leaves nothing to do");
+    if (args.flag("skip-vacuum") && (args.flag("skip-optimize") || args.flag("dry-run"))) {
+      throw new UsageException("--skip-vacuum with " + (args.flag("dry-run") ? "--dry-run"
+          : "--skip-optimize") + " leaves nothing to do");
     }
   }
 

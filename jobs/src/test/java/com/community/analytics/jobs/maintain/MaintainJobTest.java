@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.maintain;
 
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -92,6 +93,12 @@ class MaintainJobTest {
         .where("user_id = '" + user + "'").count();
   }
 
+  /** Files of the current version of silver.events in one date partition. */
+  private long filesOf(JobFixture f, String date) {
+    return delta(f, "silver.events").where("event_date = '" + date + "'")
+        .select(input_file_name()).distinct().count();
+  }
+
   private Dataset<Row> delta(JobFixture f, String table) {
     return spark.read().format("delta").load(f.warehouse + "/" + table.replace('.', '/'));
   }
@@ -137,6 +144,13 @@ class MaintainJobTest {
     SparkTestSession.assertSameRows(users, delta(f, "silver.users"), "users unchanged");
 
     Dataset<Row> events = copy(spark, delta(f, "silver.events"));
+    long initialFiles = new TableMaintenance(spark, path).active().count();
+    assertTrue(initialFiles >= 8, initialFiles + " small files");
+    long day1 = filesOf(f, "2026-03-01");
+    run(f, Map.of("maintain.optimize_recent_days", "1"), "--skip-vacuum", "--tables",
+        "silver.events", "--date", "2026-03-02");
+    assertEquals(List.of(day1, 1L), List.of(filesOf(f, "2026-03-01"), filesOf(f, "2026-03-02")),
+        "optimize_recent_days 1: only the partition of --date is rewritten");
     long filesBefore = new TableMaintenance(spark, path).active().count();
     String previousCheck = spark.conf().get(MaintainJob.RETENTION_CHECK, null);
     JobContext maintain = f.run(new MaintainJob(new PrintStream(new ByteArrayOutputStream())),
@@ -147,8 +161,7 @@ class MaintainJobTest {
     SparkTestSession.assertSameRows(events, delta(f, "silver.events"), "events unchanged");
     SparkTestSession.assertSameRows(users, delta(f, "silver.users"), "users unchanged");
     long filesAfter = new TableMaintenance(spark, path).active().count();
-    assertTrue(filesBefore >= 8 && filesAfter == 2, filesBefore + " -> " + filesAfter
-        + " files: one per date partition");
+    assertEquals(2, filesAfter, "one file per date partition");
     Row optimize = DeltaTable.forPath(spark, path).history().where("operation = 'OPTIMIZE'")
         .first();
     assertEquals("[\"user_id\",\"event_type\"]",
@@ -186,6 +199,9 @@ class MaintainJobTest {
         "--tables", "silver.events,gold.nope"));
     assertTrue(table.getMessage().startsWith("--tables: unknown table 'gold.nope'"),
         table.getMessage());
+    UsageException nothing = assertThrows(UsageException.class, () -> run(f, Map.of(),
+        "--dry-run", "--skip-vacuum"));
+    assertEquals("--skip-vacuum with --dry-run leaves nothing to do", nothing.getMessage());
     f.extraYaml = "maintain:\n  z_order:\n    silver.events: [user_id, colour]\n";
     ConfigException column = assertThrows(ConfigException.class, () -> run(f, Map.of()));
     assertTrue(column.getMessage().startsWith("config key 'maintain.z_order.silver.events': "

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.community.analytics.common.config.ConfigException;
+import com.community.analytics.jobs.Catalog;
 import com.community.analytics.jobs.support.JobFixture;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +46,21 @@ class MaintenanceSettingsTest {
         .zOrder(Map.of("silver.events", List.of("user_id", "colour"))));
     assertTrue(column.getMessage().contains("silver.events has no column 'colour'"),
         column.getMessage());
+  }
+
+  @Test
+  void recentDaysBoundOptimizeToTheDatePartitionsUpToTheDate() {
+    MaintenanceSettings s = new MaintenanceSettings(168, false, 3, Map.of());
+    MaintainJob.Plan plan = new MaintainJob.Plan(s, true, true, false,
+        java.time.LocalDate.parse("2026-03-02"));
+    assertEquals("`event_date` >= '2026-02-28' AND `event_date` <= '2026-03-02'",
+        MaintainJob.partitionFilter(Catalog.find("silver.events").orElseThrow(), plan));
+    assertEquals(null, MaintainJob.partitionFilter(Catalog.find("silver.users").orElseThrow(),
+        plan), "not partitioned: the whole table");
+    MaintainJob.Plan all = new MaintainJob.Plan(new MaintenanceSettings(168, false, 0,
+        Map.of()), true, true, false, java.time.LocalDate.parse("2026-03-02"));
+    assertEquals(null, MaintainJob.partitionFilter(Catalog.find("silver.events").orElseThrow(),
+        all));
   }
 
   @Test
