@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class MaintainJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(MaintainJob.class);
   static final String RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled";
+  /** How many of the files a dry run would delete it prints per table. */
+  private static final int DRY_RUN_LISTED = 20;
 
   private final PrintStream out;
 
@@ -76,7 +78,8 @@ public final class MaintainJob implements Job {
         JobOption.value("tables", "a,b", "only these tables (database.table, comma-separated)"),
         JobOption.flag("skip-optimize", "no OPTIMIZE"),
         JobOption.flag("skip-vacuum", "no REORG PURGE and no VACUUM"),
-        JobOption.flag("dry-run", "change nothing: list the files VACUUM would delete"));
+        JobOption.flag("dry-run", "change nothing: list the files VACUUM would delete (the first "
+            + DRY_RUN_LISTED + " per table)"));
   }
 
   @Override
@@ -130,7 +133,6 @@ public final class MaintainJob implements Job {
         MaintenanceLog.Outcome o = Phases.run(spark, name(), "maintain " + table.name(),
             () -> maintain(ctx, table, plan));
         outcomes.add(o);
-        out.println(describe(o));
       }
     } finally {
       if (previousCheck == null) {
@@ -159,7 +161,7 @@ public final class MaintainJob implements Job {
         ZoneId.of(ctx.config().getString(CommonKeys.TIME_ZONE))));
   }
 
-  private static MaintenanceLog.Outcome maintain(JobContext ctx, Catalog.Table table, Plan plan) {
+  private MaintenanceLog.Outcome maintain(JobContext ctx, Catalog.Table table, Plan plan) {
     TableMaintenance t = new TableMaintenance(ctx.spark(), ctx.warehouse().path(table.spec()));
     List<String> zOrder = plan.settings().zOrderOf(table.name());
     MaintenanceLog.Files before = t.active();
@@ -174,21 +176,38 @@ public final class MaintainJob implements Job {
       purged = true;
     }
     MaintenanceLog.Files after = t.active();
-    MaintenanceLog.Files storageBefore = t.onStorage();
-    long vacuumed = 0;
-    MaintenanceLog.Files storageAfter = storageBefore;
-    int hours = plan.settings().vacuumRetentionHours();
-    if (plan.vacuum() && plan.dryRun()) {
-      vacuumed = t.vacuumDryRun(hours);
-    } else if (plan.vacuum()) {
-      t.vacuum(hours);
-      storageAfter = t.onStorage();
-      vacuumed = storageBefore.count() - storageAfter.count();
-    }
-    return new MaintenanceLog.Outcome(table.name(), optimized,
+    Vacuumed v = vacuum(t, plan);
+    MaintenanceLog.Outcome outcome = new MaintenanceLog.Outcome(table.name(), optimized,
         optimized.equals("z_order") ? zOrder : List.of(), purged, before, after,
-        plan.vacuum() ? hours : null, plan.dryRun(), storageBefore.count(), vacuumed,
-        storageAfter.count(), ctx.warehouse().lastCommit(table.spec()).version(), Instant.now());
+        plan.vacuum() ? plan.settings().vacuumRetentionHours() : null, plan.dryRun(),
+        v.storageBefore(), v.deleted(), v.storageAfter(),
+        ctx.warehouse().lastCommit(table.spec()).version(), Instant.now());
+    out.println(describe(outcome));
+    v.wouldDelete().stream().limit(DRY_RUN_LISTED)
+        .forEach(f -> out.println("  would delete " + f));
+    if (v.wouldDelete().size() > DRY_RUN_LISTED) {
+      out.println("  ... and " + (v.wouldDelete().size() - DRY_RUN_LISTED) + " more");
+    }
+    return outcome;
+  }
+
+  /** Data files on storage before and after VACUUM, and what a dry run would delete. */
+  private record Vacuumed(long storageBefore, long deleted, long storageAfter,
+      List<String> wouldDelete) {}
+
+  private static Vacuumed vacuum(TableMaintenance t, Plan plan) {
+    long before = t.onStorage().count();
+    int hours = plan.settings().vacuumRetentionHours();
+    if (!plan.vacuum()) {
+      return new Vacuumed(before, 0, before, List.of());
+    }
+    if (plan.dryRun()) {
+      List<String> files = t.vacuumDryRun(hours);
+      return new Vacuumed(before, files.size(), before, files);
+    }
+    t.vacuum(hours);
+    long after = t.onStorage().count();
+    return new Vacuumed(before, before - after, after, List.of());
   }
 
   /**

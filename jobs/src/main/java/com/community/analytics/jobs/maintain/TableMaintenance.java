@@ -78,9 +78,10 @@ final class TableMaintenance {
     DeltaTable.forPath(spark, path).vacuum(hours);
   }
 
-  /** VACUUM DRY RUN: how many files VACUUM would delete. */
-  long vacuumDryRun(int hours) {
-    return spark.sql("VACUUM " + sqlName() + " RETAIN " + hours + " HOURS DRY RUN").count();
+  /** VACUUM DRY RUN: the files VACUUM would delete (the command collects them on the driver). */
+  List<String> vacuumDryRun(int hours) {
+    return spark.sql("VACUUM " + sqlName() + " RETAIN " + hours + " HOURS DRY RUN")
+        .collectAsList().stream().map(r -> r.getString(0)).toList();
   }
 
   /**
