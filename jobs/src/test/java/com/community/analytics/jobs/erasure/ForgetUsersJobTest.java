@@ -28,6 +28,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -76,7 +77,7 @@ class ForgetUsersJobTest {
         "churn.cutoffs", "3", "churn.cutoff_step_days", "2", "features.snapshot_every_days", "30"));
     f.run(new GenerateJob(), conf);
     String author = author();
-    f.writeRaw("events", java.time.LocalDate.parse(START), "extra.json", List.of(
+    f.writeRaw("events", LocalDate.parse(START), "extra.json", List.of(
         "{\"event_id\":\"x-1\",\"event_time\":\"" + START + "T10:00:00+08:00\",\"user_id\":\""
             + author + "\",\"event_type\":\"lik"), true);
     f.run(new IngestJob(), conf, "--from", START, "--to", END);

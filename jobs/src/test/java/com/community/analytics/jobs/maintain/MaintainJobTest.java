@@ -90,7 +90,8 @@ class MaintainJobTest {
    */
   private long inParquetFiles(JobFixture f, String table, String user) {
     return spark.read().option("pathGlobFilter", "*.parquet")
-        .parquet(f.warehouse + "/" + table.replace('.', '/')).where("user_id = '" + user + "'").count();
+        .parquet(f.warehouse + "/" + table.replace('.', '/'))
+        .where("user_id = '" + user + "'").count();
   }
 
   /** Files of the current version of silver.events in one date partition. */
