@@ -5,10 +5,12 @@ import com.community.analytics.common.job.JobRunner;
 import com.community.analytics.jobs.attribution.AttributionJob;
 import com.community.analytics.jobs.churn.ChurnScoreJob;
 import com.community.analytics.jobs.churn.ChurnTrainJob;
+import com.community.analytics.jobs.erasure.ForgetUsersJob;
 import com.community.analytics.jobs.features.FeaturesJob;
 import com.community.analytics.jobs.generate.GenerateJob;
 import com.community.analytics.jobs.ingest.IngestJob;
 import com.community.analytics.jobs.kpi.KpiJob;
+import com.community.analytics.jobs.maintain.MaintainJob;
 import com.community.analytics.jobs.sql.SqlJob;
 import java.util.List;
 
@@ -25,7 +27,7 @@ public final class Main {
   public static List<Job> jobs() {
     return List.of(new GenerateJob(), new IngestJob(), new FeaturesJob(), new ChurnTrainJob(),
         new ChurnScoreJob(), new AttributionJob(), new KpiJob(System.out),
-        new SqlJob(System.out));
+        new SqlJob(System.out), new ForgetUsersJob(System.out), new MaintainJob(System.out));
   }
 
   public static JobRunner runner() {

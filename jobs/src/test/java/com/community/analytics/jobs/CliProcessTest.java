@@ -46,6 +46,14 @@ class CliProcessTest {
     assertEquals(List.of("community ingest: Unknown option --bogus (see community "
         + "ingest --help)"), ownLines(bogus.err()));
 
+    Path lake = Files.writeString(tmp.resolve("lake.yaml"), "lake:\n  root: " + tmp.resolve("l")
+        + "\nwarehouse:\n  root: " + tmp.resolve("w") + "\n");
+    JobProcess.Result ids = main(lake, "forget-users", "--ids",
+        tmp.resolve("T-1.txt").toString(), "--requested-by", "T-1");
+    assertEquals(2, ids.code(), ids.err());
+    assertEquals(List.of("community forget-users: ids file not found: " + tmp.resolve("T-1.txt")),
+        ownLines(ids.err()));
+
     JobProcess.Result help = main(null, "ingest", "--help");
     assertEquals(0, help.code());
     assertTrue(help.out().contains("--date"), help.out());

@@ -71,6 +71,30 @@ public final class TableWriter {
         + rowsCommittedSince(spec, before, "numTargetRowsUpdated");
   }
 
+  /**
+   * What a delete or update changed: the rows it affected and the table version it wrote, or a
+   * null version when nothing matched and Delta made no commit.
+   */
+  public record Change(long rows, Long version) {}
+
+  /**
+   * Deletes the rows matching {@code condition} from an existing table. Delta rewrites only the
+   * files holding matching rows (or marks them in deletion vectors where the table has them);
+   * the old files stay on storage for time travel until VACUUM removes them.
+   */
+  public Change delete(TableSpec spec, Column condition) {
+    long before = warehouse.lastCommit(spec).version();
+    DeltaTable.forPath(warehouse.spark(), warehouse.path(spec)).delete(condition);
+    return changeSince(spec, before, "numDeletedRows");
+  }
+
+  /** Sets columns ({@code set}: column to new value) on the rows matching {@code condition}. */
+  public Change update(TableSpec spec, Column condition, Map<String, Column> set) {
+    long before = warehouse.lastCommit(spec).version();
+    DeltaTable.forPath(warehouse.spark(), warehouse.path(spec)).update(condition, set);
+    return changeSince(spec, before, "numUpdatedRows");
+  }
+
   private long ensureAndVersion(TableSpec spec) {
     warehouse.ensure(spec);
     return warehouse.lastCommit(spec).version();
@@ -81,11 +105,15 @@ public final class TableWriter {
    * skips the commit of an empty replace), so an older commit's figures are never reported.
    */
   private long rowsCommittedSince(TableSpec spec, long before, String metric) {
+    return changeSince(spec, before, metric).rows();
+  }
+
+  private Change changeSince(TableSpec spec, long before, String metric) {
     Warehouse.Commit last = warehouse.lastCommit(spec);
     if (last.version() == before) {
-      return 0;
+      return new Change(0, null);
     }
-    return Long.parseLong(last.metrics().getOrDefault(metric, "0"));
+    return new Change(Long.parseLong(last.metrics().getOrDefault(metric, "0")), last.version());
   }
 
   static Dataset<Row> conform(TableSpec spec, Dataset<Row> rows) {

@@ -1,10 +1,9 @@
 package com.community.analytics.common.config;
 
+import com.community.analytics.common.spark.HadoopFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -15,7 +14,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -130,11 +128,8 @@ public final class ConfigLoader {
 
   private Object parseYaml(Path path, String includedFrom) {
     try {
-      FileSystem fs = path.getFileSystem(hadoopConf);
-      try (InputStream in = fs.open(path)) {
-        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        return yaml().load(text);
-      }
+      String text = HadoopFiles.readText(path, hadoopConf);
+      return yaml().load(text);
     } catch (FileNotFoundException e) {
       throw new ConfigException("config file not found: " + path
           + (includedFrom == null ? "" : " (included from " + includedFrom + ")"));

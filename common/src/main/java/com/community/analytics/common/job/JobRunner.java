@@ -97,9 +97,9 @@ public final class JobRunner {
       spark = SparkSessions.create(program + "-" + job.name(), config);
       CONFIG_LOG.info("{} run {} with config {}:\n  {}", job.name(), runId, config.source(),
           String.join("\n  ", config.describe()));
-      context = JobContext.of(spark, config, args);
+      context = JobContext.of(spark, config, args, runId);
       job.run(context);
-      record(job, context, runId, args, started, "succeeded", null);
+      record(job, context, args, started, "succeeded", null);
       return OK;
     } catch (ConfigException e) {
       // A usage or config mistake only a running job can see (e.g. a rule table it checks):
@@ -114,7 +114,7 @@ public final class JobRunner {
       LOG.error("{} failed", job.name(), e);
       err.println(program + " " + job.name() + " failed: " + oneLine(e));
       if (context != null) {
-        record(job, context, runId, args, started, "failed", oneLine(e));
+        record(job, context, args, started, "failed", oneLine(e));
       }
       return FAILED;
     } finally {
@@ -124,14 +124,14 @@ public final class JobRunner {
     }
   }
 
-  private void record(Job job, JobContext context, String runId, JobArgs args, Instant started,
-      String status, String error) {
+  private void record(Job job, JobContext context, JobArgs args, Instant started, String status,
+      String error) {
     if (!job.recordsRun()) {
       return;
     }
     RunMetrics m = context.metrics();
     DateRange dates = args.dates().orElse(null);
-    JobRunLog.JobRun run = new JobRunLog.JobRun(runId, job.name(),
+    JobRunLog.JobRun run = new JobRunLog.JobRun(context.runId(), job.name(),
         context.config().getString(CommonKeys.ENV_NAME), dates, status, started, Instant.now(), m,
         error, context.config().source());
     try {

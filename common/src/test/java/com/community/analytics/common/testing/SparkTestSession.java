@@ -1,5 +1,8 @@
 package com.community.analytics.common.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.community.analytics.common.spark.SparkSessions;
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import java.nio.file.Files;
@@ -32,6 +35,8 @@ public final class SparkTestSession {
           .set("spark.sql.shuffle.partitions", "2")
           .set("spark.default.parallelism", "2")
           .set("spark.databricks.delta.snapshotPartitions", "2")
+          // Delta's VACUUM lists files with this many tasks (default 10000).
+          .set("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
           .set("spark.sql.warehouse.dir", tempDir("spark-warehouse"));
       SparkSessions.applyDefaults(conf, "community-tests", null);
       spark = SparkSession.builder().config(conf).getOrCreate();
@@ -56,6 +61,26 @@ public final class SparkTestSession {
   public static void assertDataFrameApproximateEquals(Dataset<Row> expected, Dataset<Row> actual,
       double tol) {
     COMPARE.assertDataFrameApproximateEquals(comparable(expected), comparable(actual), tol);
+  }
+
+  /**
+   * Asserts two DataFrames hold the same rows, as multisets (order ignored), with the same
+   * columns; map columns are compared as sorted key/value arrays.
+   */
+  public static void assertSameRows(Dataset<Row> expected, Dataset<Row> actual, String what) {
+    assertEquals(List.of(expected.columns()),
+        List.of(actual.columns()), what + ": columns");
+    Dataset<Row> e = comparable(expected).cache();
+    Dataset<Row> a = comparable(actual).cache();
+    try {
+      List<Row> missing = e.exceptAll(a).limit(5).collectAsList();
+      List<Row> extra = a.exceptAll(e).limit(5).collectAsList();
+      assertTrue(missing.isEmpty() && extra.isEmpty(),
+          what + ": rows missing " + missing + ", rows not expected " + extra);
+    } finally {
+      e.unpersist();
+      a.unpersist();
+    }
   }
 
   private static Dataset<Row> comparable(Dataset<Row> df) {

@@ -27,6 +27,8 @@ public final class JobFixture {
   public static final Path ATTRIBUTION =
       Path.of("../conf/attribution.yaml").toAbsolutePath().normalize();
   public static final Path KPIS = Path.of("../conf/kpis.yaml").toAbsolutePath().normalize();
+  public static final Path MAINTENANCE =
+      Path.of("../conf/maintenance.yaml").toAbsolutePath().normalize();
 
   /** More YAML for this fixture's config (e.g. a smaller model grid). */
   public String extraYaml = "";
@@ -58,9 +60,9 @@ public final class JobFixture {
 
   /** This fixture's configuration file text: the business rules, the roots, {@link #extraYaml}. */
   public String yaml() {
-    return "include: [" + TAGS + ", " + CHURN + ", " + ATTRIBUTION + ", " + KPIS
-        + "]\nlake:\n  root: " + lakeRoot + "\nwarehouse:\n  root: " + warehouseRoot + "\n"
-        + extraYaml;
+    return "include: [" + TAGS + ", " + CHURN + ", " + ATTRIBUTION + ", " + KPIS + ", "
+        + MAINTENANCE + "]\nlake:\n  root: " + lakeRoot + "\nwarehouse:\n  root: "
+        + warehouseRoot + "\n" + extraYaml;
   }
 
   public AppConfig config(Map<String, String> overrides) {

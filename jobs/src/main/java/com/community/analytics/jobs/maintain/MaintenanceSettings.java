@@ -1,0 +1,137 @@
+package com.community.analytics.jobs.maintain;
+
+import com.community.analytics.common.catalog.TableSpec;
+import com.community.analytics.common.config.AppConfig;
+import com.community.analytics.common.config.ConfigException;
+import com.community.analytics.common.config.ConfigKey;
+import com.community.analytics.jobs.Catalog;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The maintenance rules of {@code conf/maintenance.yaml}, checked when loaded: the VACUUM
+ * retention, and per table the columns OPTIMIZE z-orders by (the columns analysts filter by).
+ * Every z-order table must be in the {@link Catalog} and every column in its schema, a plain
+ * (not map, array or struct) column other than the partition column, among the first {@value
+ * #STATS_COLUMNS} columns Delta keeps statistics for; otherwise the run fails naming the key.
+ *
+ * @param vacuumRetentionHours VACUUM keeps files removed from the table less than this ago
+ * @param optimizeRecentDays OPTIMIZE of a date-partitioned table touches only the partitions of
+ *     the last N days (0: the whole table)
+ * @param zOrder table name to z-order columns; tables not named are compacted only
+ */
+public record MaintenanceSettings(int vacuumRetentionHours, boolean allowShortRetention,
+    int optimizeRecentDays, Map<String, List<String>> zOrder) {
+
+  /** Delta's default retention, and the least this project allows without the explicit flag. */
+  public static final int SAFE_RETENTION_HOURS = 168;
+  /** Delta collects file statistics for the first 32 columns (delta.dataSkippingNumIndexedCols). */
+  static final int STATS_COLUMNS = 32;
+
+  public static final ConfigKey VACUUM_RETENTION_HOURS = ConfigKey.integer(
+      "maintain.vacuum_retention_hours", SAFE_RETENTION_HOURS,
+      "VACUUM deletes files the table stopped using more than this many hours ago; time travel "
+          + "to older versions breaks beyond it. Below 168 needs maintain.allow_short_retention");
+  public static final ConfigKey ALLOW_SHORT_RETENTION = ConfigKey.bool(
+      "maintain.allow_short_retention", false,
+      "allow a retention below 168 hours (e.g. 0 to purge erased rows at once); safe only while "
+          + "no job reads or writes the tables");
+  public static final ConfigKey OPTIMIZE_RECENT_DAYS = ConfigKey.integer(
+      "maintain.optimize_recent_days", 0,
+      "OPTIMIZE only the date partitions of the last N days up to --date (default today); "
+          + "0: the whole table");
+  public static final ConfigKey Z_ORDER = ConfigKey.tree("maintain.z_order",
+      "{database.table: [columns]}: the columns OPTIMIZE z-orders each table by");
+
+  public static List<ConfigKey> keys() {
+    return List.of(VACUUM_RETENTION_HOURS, ALLOW_SHORT_RETENTION, OPTIMIZE_RECENT_DAYS, Z_ORDER);
+  }
+
+  public static MaintenanceSettings from(AppConfig c) {
+    int hours = c.getInt(VACUUM_RETENTION_HOURS);
+    boolean allowShort = c.getBoolean(ALLOW_SHORT_RETENTION);
+    checkRetention(hours, allowShort);
+    int recentDays = c.getInt(OPTIMIZE_RECENT_DAYS);
+    if (recentDays < 0) {
+      throw new ConfigException("config key '" + OPTIMIZE_RECENT_DAYS.name()
+          + "': must be >= 0, got " + recentDays);
+    }
+    return new MaintenanceSettings(hours, allowShort, recentDays,
+        zOrder(c.isSet(Z_ORDER) ? c.getTree(Z_ORDER) : null));
+  }
+
+  static void checkRetention(int hours, boolean allowShort) {
+    String key = VACUUM_RETENTION_HOURS.name();
+    if (hours < 0) {
+      throw new ConfigException("config key '" + key + "': must be >= 0, got " + hours);
+    }
+    if (hours < SAFE_RETENTION_HOURS && !allowShort) {
+      throw new ConfigException("config key '" + key + "': " + hours + " is below "
+          + SAFE_RETENTION_HOURS + " hours; set " + ALLOW_SHORT_RETENTION.name()
+          + ": true to allow it, only while no job reads or writes the tables");
+    }
+  }
+
+  static Map<String, List<String>> zOrder(Object tree) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (tree == null) {
+      return out;
+    }
+    if (!(tree instanceof Map<?, ?> map)) {
+      throw new ConfigException("config key '" + Z_ORDER.name()
+          + "': expected {database.table: [columns]}");
+    }
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String key = Z_ORDER.name() + "." + e.getKey();
+      Catalog.Table table = Catalog.find(String.valueOf(e.getKey())).orElseThrow(
+          () -> new ConfigException("config key '" + key + "': no such table; known: "
+              + Catalog.names()));
+      if (!(e.getValue() instanceof List<?> columns) || columns.isEmpty()) {
+        throw new ConfigException("config key '" + key + "': expected a list of columns");
+      }
+      List<String> names = new ArrayList<>();
+      for (Object column : columns) {
+        names.add(checkColumn(key, table.spec(), String.valueOf(column)));
+      }
+      out.put(table.name(), List.copyOf(names));
+    }
+    return out;
+  }
+
+  private static String checkColumn(String key, TableSpec spec, String column) {
+    List<String> names = Arrays.asList(spec.schema().fieldNames());
+    int index = names.indexOf(column);
+    if (index < 0) {
+      throw new ConfigException("config key '" + key + "': " + spec.name() + " has no column '"
+          + column + "'; columns: " + names);
+    }
+    StructField field = spec.schema().fields()[index];
+    String problem = column.equals(spec.partitionColumn()) ? "is the partition column"
+        : field.dataType() instanceof MapType || field.dataType() instanceof ArrayType
+            || field.dataType() instanceof StructType ? "is not a plain column"
+        : index >= STATS_COLUMNS ? "has no Delta statistics (not among the first "
+            + STATS_COLUMNS + " columns)" : null;
+    if (problem != null) {
+      throw new ConfigException("config key '" + key + "': column '" + column + "' " + problem
+          + "; Delta cannot z-order by it");
+    }
+    return column;
+  }
+
+  /** The z-order columns of {@code table}; empty: compaction only. */
+  public List<String> zOrderOf(String table) {
+    return zOrder.getOrDefault(table, List.of());
+  }
+
+  /** True when VACUUM needs Delta's retention check switched off for this run. */
+  public boolean shortRetention() {
+    return vacuumRetentionHours < SAFE_RETENTION_HOURS;
+  }
+}
