@@ -107,7 +107,7 @@ public final class JobRunner {
       LOG.error("{} failed", job.name(), e);
       err.println(program + " " + job.name() + ": " + oneLine(e));
       if (context != null) {
-        record(job, context, runId, args, started, "failed", oneLine(e));
+        record(job, context, args, started, "failed", oneLine(e));
       }
       return USAGE;
     } catch (Exception | LinkageError | AssertionError e) {
