@@ -5,15 +5,17 @@
 demo:
 	bin/demo
 
-# Every test: unit, Spark and process tests of both modules (which also build the jar) and the
-# production tests (*IT: s3a on S3Proxy, a standalone cluster from the pinned pyspark, faults),
-# then the Python side in its own virtual environment (bin/pyenv): the DAGs under real Airflow,
-# an end-to-end nightly run whose warehouse (build/dag-e2e) the notebooks are executed against.
+# Every test: unit, Spark and process tests of both modules (which also build the jar); the
+# Python side in its own virtual environment (bin/pyenv): the DAGs under real Airflow, an
+# end-to-end nightly run whose warehouse (build/dag-e2e) the notebooks are executed against;
+# then only the production tests (*IT: the nightly pipeline on s3a against S3Proxy and on a
+# standalone cluster from the pinned pyspark, a job killed mid-write, concurrent runs).
 test:
-	spark_home="$$(bin/pyenv --spark-home)" && mvn -B verify -Dcommunity.spark.home="$$spark_home"
+	mvn -B verify
 	$$(bin/pyenv) -m pytest -p no:cacheprovider airflow-dags/tests
 	COMMUNITY_WAREHOUSE=$(CURDIR)/build/dag-e2e/warehouse $$(bin/pyenv) -m pytest \
 	  -p no:cacheprovider notebooks/tests
+	spark_home="$$(bin/pyenv --spark-home)" && mvn -B verify -Dcommunity.spark.home="$$spark_home"
 
 build:
 	mvn -q -B -DskipTests install
