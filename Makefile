@@ -1,5 +1,5 @@
 # The two quick-start commands: `make demo` and `make test`.
-.PHONY: demo test build clean
+.PHONY: demo test bench build clean
 
 # Build, generate the sample lake, run every job over it, print tables and checks.
 demo:
@@ -12,10 +12,15 @@ demo:
 # standalone cluster from the pinned pyspark, a job killed mid-write, concurrent runs).
 test:
 	mvn -B verify
-	$$(bin/pyenv) -m pytest -p no:cacheprovider airflow-dags/tests
+	$$(bin/pyenv) -m pytest -p no:cacheprovider airflow-dags/tests bench/tests
 	COMMUNITY_WAREHOUSE=$(CURDIR)/build/dag-e2e/warehouse $$(bin/pyenv) -m pytest \
 	  -p no:cacheprovider notebooks/tests
 	spark_home="$$(bin/pyenv --spark-home)" && mvn -B verify -Dcommunity.spark.home="$$spark_home"
+
+# The benchmarks (bench/run): three scales of the nightly pipeline, history independence and
+# model costs; figures to docs/benchmarks.json and the tables of docs/BENCHMARKS.md.
+bench:
+	bench/run
 
 build:
 	mvn -q -B -DskipTests install

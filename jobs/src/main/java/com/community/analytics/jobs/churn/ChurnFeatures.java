@@ -32,6 +32,8 @@ public final class ChurnFeatures {
   static final List<String> WINDOW_TYPES = List.of("login", "content_view", "click", "like",
       "comment", "share", "collect", "post", "checkin", "purchase", "push_open");
   static final int[] WINDOWS = {7, 14, 30, 90};
+  /** Days of activity a cutoff's features look back over (the longest window). */
+  public static final int LOOKBACK_DAYS = 90;
 
   /** The numeric features, in the order the model assembles them. */
   public static List<String> numericFeatures() {
@@ -64,7 +66,7 @@ public final class ChurnFeatures {
     Dataset<Row> windowed = activity
         .join(org.apache.spark.sql.functions.broadcast(cutoffs),
             col("activity_date").leq(col("cutoff"))
-                .and(datediff(col("cutoff"), col("activity_date")).lt(90)))
+                .and(datediff(col("cutoff"), col("activity_date")).lt(LOOKBACK_DAYS)))
         .withColumn("age", datediff(col("cutoff"), col("activity_date")));
     List<Column> aggs = new ArrayList<>();
     for (String t : WINDOW_TYPES) {

@@ -111,8 +111,11 @@ public final class ChurnScoreJob implements Job {
       throw new IllegalStateException("gold.user_state has no snapshot for " + day
           + ": run features --date " + day + " first");
     }
+    // Bounded by the partition column: the features' own 90-day condition is a non-equi join
+    // that Spark cannot prune partitions with, so without it every night read all history.
     Dataset<Row> activity = ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
-        .where(col("activity_date").leq(lit(d)));
+        .where(col("activity_date").between(lit(Date.valueOf(day.minusDays(
+            ChurnFeatures.LOOKBACK_DAYS - 1))), lit(d)));
     Dataset<Row> cutoff = spark.createDataFrame(List.of(RowFactory.create(d)),
         new org.apache.spark.sql.types.StructType().add("cutoff",
             org.apache.spark.sql.types.DataTypes.DateType));

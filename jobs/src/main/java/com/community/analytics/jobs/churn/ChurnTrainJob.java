@@ -135,8 +135,12 @@ public final class ChurnTrainJob implements Job {
     Object[] cutoffDates = cutoffs.stream().map(Date::valueOf).toArray();
     Dataset<Row> state = ctx.warehouse().read(FeatureTables.USER_STATE)
         .where(col("as_of_date").isin(cutoffDates));
+    // Features look back LOOKBACK_DAYS from the oldest cutoff; labels look ahead to until.
+    LocalDate earliest = java.util.Collections.min(cutoffs)
+        .minusDays(ChurnFeatures.LOOKBACK_DAYS - 1);
     Dataset<Row> activity = ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
-        .where(col("activity_date").leq(lit(Date.valueOf(until))));
+        .where(col("activity_date").between(lit(Date.valueOf(earliest)),
+            lit(Date.valueOf(until))));
     Dataset<Row> cutoffTable = spark.createDataFrame(cutoffs.stream()
         .map(d -> RowFactory.create(Date.valueOf(d))).toList(),
         new org.apache.spark.sql.types.StructType().add("cutoff",
@@ -214,7 +218,7 @@ public final class ChurnTrainJob implements Job {
   }
 
   @SuppressWarnings("unchecked")
-  static List<ChurnTrainer.Candidate> grid(AppConfig config) {
+  public static List<ChurnTrainer.Candidate> grid(AppConfig config) {
     Object tree = config.getTree(GRID);
     if (!(tree instanceof List<?> list) || list.isEmpty()) {
       throw new ConfigException("churn.grid must be a non-empty list of candidates");

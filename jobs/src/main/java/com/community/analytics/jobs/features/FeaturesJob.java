@@ -64,6 +64,10 @@ public final class FeaturesJob implements Job {
       "monthly discount rate of the predicted 12-month CLV");
   public static final ConfigKey PENALIZER = ConfigKey.decimal("ltv.penalizer", 0.0,
       "L2 penalty on the BG/NBD and Gamma-Gamma parameters");
+  public static final ConfigKey MAX_SUMMARY_ROWS = ConfigKey.integer(
+      "ltv.fit_max_summary_rows", 50000, "the BG/NBD fit's summary is exact up to this many "
+          + "distinct (x, t_x, T) rows; above, recency and age are binned (2 to 28 days) to stay "
+          + "under it, so the fit's time does not grow with members and history");
   public static final ConfigKey OBSERVATION = ConfigKey.oneOf("ltv.bgnbd_observation", "daily",
       "daily: BG/NBD likelihood for purchases counted as distinct days (exact for this data); "
           + "continuous: the textbook likelihood", "daily", "continuous");
@@ -88,7 +92,7 @@ public final class FeaturesJob implements Job {
   @Override
   public List<ConfigKey> configKeys() {
     List<ConfigKey> keys = new ArrayList<>(List.of(PASSIVE_TYPES, SNAPSHOT_EVERY,
-        MAX_INCREMENTAL_DAYS, DISCOUNT, PENALIZER, OBSERVATION));
+        MAX_INCREMENTAL_DAYS, DISCOUNT, PENALIZER, MAX_SUMMARY_ROWS, OBSERVATION));
     keys.addAll(TagRules.keys());
     return keys;
   }
@@ -209,7 +213,8 @@ public final class FeaturesJob implements Job {
       TagRules rules) {
     SparkSession spark = ctx.spark();
     Map<Date, List<LtvFitter.BgNbdRow>> bgRows = Phases.run(spark, name(),
-        "summarise BG/NBD inputs", () -> LtvScoring.bgNbdSummary(state));
+        "summarise BG/NBD inputs", () -> LtvScoring.bgNbdSummary(state,
+            ctx.config().getInt(MAX_SUMMARY_ROWS)));
     Map<Date, List<LtvFitter.SpendRow>> spendRows = Phases.run(spark, name(),
         "summarise spend", () -> LtvScoring.spendSummary(state));
     double penalizer = ctx.config().getDouble(PENALIZER);
@@ -310,8 +315,8 @@ public final class FeaturesJob implements Job {
     Dataset<Row> later = stateOn(ctx, day).select(col("user_id"),
         col("purchase_days").as("purchase_days_end"));
     BgNbdObservation observation = observation(ctx);
-    ModelFit fit = LtvFitter.fitBgNbd(LtvScoring.bgNbdSummary(calibration)
-        .getOrDefault(Date.valueOf(calibrationEnd), List.of()), ctx.config().getDouble(PENALIZER),
+    ModelFit fit = LtvFitter.fitBgNbd(LtvScoring.bgNbdSummary(calibration,
+            ctx.config().getInt(MAX_SUMMARY_ROWS)).getOrDefault(Date.valueOf(calibrationEnd), List.of()), ctx.config().getDouble(PENALIZER),
         observation);
     if (!fit.converged()) {
       throw new IllegalStateException("holdout BG/NBD fit failed: " + fit.message());

@@ -1,10 +1,15 @@
 package com.community.analytics.jobs.features;
 
+import static org.apache.spark.sql.functions.approx_count_distinct;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import com.community.analytics.jobs.ltv.BgNbdObservation;
 import com.community.analytics.jobs.ltv.GammaGamma;
@@ -19,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -44,13 +50,52 @@ public final class LtvScoring {
   private static final int[] HORIZONS = {30, 90, 365, 30, 60, 90, 120, 150, 180, 210, 240, 270,
       300, 330, 360};
 
-  /** BG/NBD summary rows per as_of date: (as_of_date, x, tx, T, members). */
-  public static Map<Date, List<LtvFitter.BgNbdRow>> bgNbdSummary(Dataset<Row> state) {
+  /** Bin widths in days tried for recency and age, finest first (1: the exact summary). */
+  static final int[] BIN_DAYS = {1, 2, 3, 5, 7, 14, 28};
+
+  /**
+   * BG/NBD summary rows per as_of date: (x, tx, T, members). The fit's cost follows the number
+   * of distinct (x, tx, T) rows, and those grow with members and history (430 thousand for a
+   * million buyers over a year). Where a date's exact summary would exceed {@code maxRows},
+   * recency and age are binned to the finest width of {@link #BIN_DAYS} that keeps it under,
+   * and each bin is represented by its members' mean recency and age, so the fit's cost
+   * stays flat; predictions still use each member's exact values. Cost: one aggregation with
+   * approximate distinct counts per width, one small collect, then the summary's aggregation.
+   */
+  public static Map<Date, List<LtvFitter.BgNbdRow>> bgNbdSummary(Dataset<Row> state,
+      int maxRows) {
+    Dataset<Row> in = inputs(state).select("as_of_date", "frequency", "recency_days",
+        "age_days");
+    List<Column> sizes = new ArrayList<>();
+    for (int w : BIN_DAYS) {
+      sizes.add(approx_count_distinct(xxhash64(col("frequency"),
+          floor(col("recency_days").divide(w)), floor(col("age_days").divide(w)))));
+    }
+    List<Row> widths = new ArrayList<>();
+    for (Row r : in.groupBy("as_of_date").agg(sizes.get(0), sizes.subList(1, sizes.size())
+        .toArray(new Column[0])).collectAsList()) {
+      int chosen = BIN_DAYS[BIN_DAYS.length - 1];
+      for (int i = 0; i < BIN_DAYS.length; i++) {
+        if (r.getLong(i + 1) <= maxRows) {
+          chosen = BIN_DAYS[i];
+          break;
+        }
+      }
+      widths.add(RowFactory.create(r.getDate(0), chosen));
+    }
+    Dataset<Row> width = in.sparkSession().createDataFrame(widths, new StructType()
+        .add("as_of_date", DataTypes.DateType).add("bin_days", DataTypes.IntegerType));
     Map<Date, List<LtvFitter.BgNbdRow>> out = new HashMap<>();
-    for (Row r : inputs(state).groupBy("as_of_date", "frequency", "recency_days", "age_days")
-        .agg(count(lit(1)).as("members")).collectAsList()) {
+    for (Row r : in.join(broadcast(width), "as_of_date")
+        .groupBy(col("as_of_date"), col("bin_days"), col("frequency"),
+            floor(col("recency_days").divide(col("bin_days"))).as("recency_bin"),
+            floor(col("age_days").divide(col("bin_days"))).as("age_bin"))
+        .agg(avg("recency_days"), avg("age_days"), count(lit(1)).as("members"))
+        .collectAsList()) {
+      // Unbinned (width 1) rows are exact; a bin stands at its members' mean recency and age,
+      // which keeps x <= tx <= T as every member does.
       out.computeIfAbsent(r.getDate(0), k -> new ArrayList<>()).add(new LtvFitter.BgNbdRow(
-          r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)));
+          r.getLong(2), r.getDouble(5), r.getDouble(6), r.getLong(7)));
     }
     return out;
   }

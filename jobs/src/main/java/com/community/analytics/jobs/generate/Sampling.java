@@ -3,11 +3,11 @@ package com.community.analytics.jobs.generate;
 import java.util.SplittableRandom;
 
 /** Random draws the simulation needs, on a seeded {@link SplittableRandom}. */
-final class Sampling {
+public final class Sampling {
   private Sampling() {}
 
   /** Gamma(shape, rate) by Marsaglia and Tsang; mean shape / rate. */
-  static double gamma(SplittableRandom rng, double shape, double rate) {
+  public static double gamma(SplittableRandom rng, double shape, double rate) {
     if (shape < 1) {
       double u = rng.nextDouble();
       return gamma(rng, shape + 1, rate) * Math.pow(u, 1 / shape);
@@ -29,23 +29,23 @@ final class Sampling {
     }
   }
 
-  static double beta(SplittableRandom rng, double a, double b) {
+  public static double beta(SplittableRandom rng, double a, double b) {
     double x = gamma(rng, a, 1);
     double y = gamma(rng, b, 1);
     return x / (x + y);
   }
 
-  static double normal(SplittableRandom rng) {
+  public static double normal(SplittableRandom rng) {
     double u1 = 1 - rng.nextDouble();
     double u2 = rng.nextDouble();
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 
-  static double exponential(SplittableRandom rng, double rate) {
+  public static double exponential(SplittableRandom rng, double rate) {
     return -Math.log(1 - rng.nextDouble()) / rate;
   }
 
-  static int poisson(SplittableRandom rng, double mean) {
+  public static int poisson(SplittableRandom rng, double mean) {
     double l = Math.exp(-mean);
     int k = 0;
     double p = 1;
@@ -57,7 +57,7 @@ final class Sampling {
   }
 
   /** Index drawn with probability proportional to {@code weights}. */
-  static int weighted(SplittableRandom rng, double[] weights) {
+  public static int weighted(SplittableRandom rng, double[] weights) {
     double total = 0;
     for (double w : weights) {
       total += w;
@@ -73,7 +73,7 @@ final class Sampling {
   }
 
   /** A well-mixed seed for entity {@code id} of stream {@code seed}. */
-  static long mix(long seed, long id) {
+  public static long mix(long seed, long id) {
     long z = seed * 0x9E3779B97F4A7C15L + id;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -2,6 +2,8 @@ package com.community.analytics.jobs.ingest;
 
 import static com.community.analytics.common.testing.SparkTestSession.assertDataFrameEquals;
 import static com.community.analytics.jobs.support.JobFixture.event;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -133,6 +136,10 @@ class IngestJobTest {
     range.run(new IngestJob(), Map.of(), "--from", D1.toString(), "--to", D2.toString());
     assertDataFrameEquals(events(f).drop("source_file").orderBy("event_id"),
         events(range).drop("source_file").orderBy("event_id"));
+    // Optimized writes: one data file per event_date partition, not one per task and date.
+    assertEquals(List.of(1L), events(range).select(col("event_date"),
+            input_file_name().as("file")).distinct().groupBy("event_date").count()
+        .select("count").distinct().as(Encoders.LONG()).collectAsList());
   }
 
   @Test

@@ -1,0 +1,373 @@
+#!/usr/bin/env python3
+"""Summarises a bench/run work folder into a results file (JSON) and Markdown tables.
+
+Per measured step (bench/run's runs/<group>/<step>/): wall, CPU and peak RSS from
+/usr/bin/time; task time, shuffle and input bytes and the slowest phases from the Spark event
+log (phases are the job descriptions the jobs set, "<job>: <phase>"); rows read and written
+from the warehouse's ops.job_runs, matched by Spark application id. Then the history
+independence ratio (nightly run after the longest history over the shortest) and the model
+benchmarks (models.jsonl). Only the standard library: it runs on any python3.
+"""
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+NIGHT_PREFIX = "night-"
+
+
+def read_json(path, default=None):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return default
+
+
+def event_log_metrics(folder):
+    """Task totals and per-phase wall time from the one event log in folder."""
+    logs = [os.path.join(folder, f) for f in os.listdir(folder)] if os.path.isdir(folder) else []
+    logs = [f for f in logs if os.path.isfile(f) and not f.endswith(".inprogress")]
+    m = {"app_id": None, "spark_version": None, "tasks": 0, "task_seconds": 0.0,
+         "executor_cpu_seconds": 0.0, "shuffle_write_bytes": 0, "shuffle_read_bytes": 0,
+         "input_bytes": 0, "output_bytes": 0, "spark_jobs": 0, "phases": [],
+         "most_skewed_stage": None}
+    if not logs:
+        return m
+    job_start, job_phase, stage_job, phase = {}, {}, {}, {}
+    stage_tasks, stage_name = {}, {}
+    with open(logs[0]) as f:
+        for line in f:
+            e = json.loads(line)
+            kind = e.get("Event")
+            if kind == "SparkListenerLogStart":
+                m["spark_version"] = e.get("Spark Version")
+            elif kind == "SparkListenerApplicationStart":
+                m["app_id"] = e.get("App ID")
+            elif kind == "SparkListenerJobStart":
+                props = e.get("Properties") or {}
+                name = props.get("spark.job.description") or "(no phase)"
+                job_start[e["Job ID"]] = e["Submission Time"]
+                job_phase[e["Job ID"]] = name
+                for s in e.get("Stage IDs", []):
+                    stage_job[s] = e["Job ID"]
+                m["spark_jobs"] += 1
+            elif kind == "SparkListenerJobEnd":
+                jid = e["Job ID"]
+                p = phase.setdefault(job_phase.get(jid, "(no phase)"),
+                                     {"seconds": 0.0, "shuffle_bytes": 0, "spark_jobs": 0})
+                p["seconds"] += (e["Completion Time"] - job_start.get(jid, e["Completion Time"])) / 1000
+                p["spark_jobs"] += 1
+            elif kind == "SparkListenerStageCompleted":
+                info = e.get("Stage Info") or {}
+                stage_name[info.get("Stage ID")] = info.get("Stage Name")
+            elif kind == "SparkListenerTaskEnd":
+                t = e.get("Task Metrics") or {}
+                stage_tasks.setdefault(e.get("Stage ID"), []).append(
+                    t.get("Executor Run Time", 0) / 1000)
+                m["tasks"] += 1
+                m["task_seconds"] += t.get("Executor Run Time", 0) / 1000
+                m["executor_cpu_seconds"] += t.get("Executor CPU Time", 0) / 1e9
+                written = (t.get("Shuffle Write Metrics") or {}).get("Shuffle Bytes Written", 0)
+                r = t.get("Shuffle Read Metrics") or {}
+                m["shuffle_write_bytes"] += written
+                m["shuffle_read_bytes"] += r.get("Remote Bytes Read", 0) + r.get("Local Bytes Read", 0)
+                m["input_bytes"] += (t.get("Input Metrics") or {}).get("Bytes Read", 0)
+                m["output_bytes"] += (t.get("Output Metrics") or {}).get("Bytes Written", 0)
+                jid = stage_job.get(e.get("Stage ID"))
+                if jid is not None:
+                    p = phase.setdefault(job_phase[jid], {"seconds": 0.0, "shuffle_bytes": 0,
+                                                          "spark_jobs": 0})
+                    p["shuffle_bytes"] += written
+    # Skew: the stage whose slowest task most exceeds its median task (heavy members, say).
+    skewed = None
+    for sid, times in stage_tasks.items():
+        if len(times) >= 4:
+            times = sorted(times)
+            median, slowest = times[len(times) // 2], times[-1]
+            if skewed is None or slowest - median > skewed["slowest_task_seconds"] - skewed["median_task_seconds"]:
+                skewed = {"stage": stage_name.get(sid), "phase": job_phase.get(stage_job.get(sid)),
+                          "tasks": len(times), "slowest_task_seconds": round(slowest, 2),
+                          "median_task_seconds": round(median, 2)}
+    m["most_skewed_stage"] = skewed
+    m["phases"] = sorted(({"phase": k, **v} for k, v in phase.items()),
+                         key=lambda p: -p["seconds"])
+    return m
+
+
+def job_runs(path):
+    """ops.job_runs rows of a group (bench/run's job_runs.tsv), by Spark application id."""
+    out = {}
+    if not os.path.exists(path):
+        return out
+    with open(path) as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            written = json.loads(r["to_json(rows_written)"]) if r["to_json(rows_written)"] not in ("", "NULL", "null") else {}
+            out[r["spark_app_id"]] = {"status": r["status"],
+                                      "rows_read": int(r["rows_read"]) if r["rows_read"] not in ("", "NULL", "null") else 0,
+                                      "rows_written": written}
+    return out
+
+
+def collect_steps(bench_dir, cores):
+    steps = []
+    runs_dir = os.path.join(bench_dir, "runs")
+    if not os.path.isdir(runs_dir):
+        return steps
+    for group in sorted(os.listdir(runs_dir)):
+        gdir = os.path.join(runs_dir, group)
+        if not os.path.isdir(gdir):
+            continue
+        recorded = job_runs(os.path.join(gdir, "job_runs.tsv"))
+        truth = read_json(os.path.join(gdir, "generate", "summary.json"), {})
+        group_steps = []
+        for name in sorted(os.listdir(gdir), key=lambda n: os.path.getmtime(os.path.join(gdir, n))):
+            sdir = os.path.join(gdir, name)
+            timing = read_json(os.path.join(sdir, "time"))
+            if not os.path.isdir(sdir) or timing is None:
+                continue
+            with open(os.path.join(sdir, "command")) as f:
+                command = [line.rstrip("\n") for line in f]
+            ev = event_log_metrics(os.path.join(sdir, "events"))
+            run = recorded.get(ev["app_id"], {})
+            group_steps.append({
+                "group": group, "step": name, "job": command[0],
+                "command": " ".join(command),
+                "wall_seconds": timing["wall_seconds"],
+                "cpu_seconds": round(timing["user_seconds"] + timing["system_seconds"], 2),
+                "driver_peak_rss_mb": round(timing["max_rss_kb"] / 1024),
+                "task_seconds": round(ev["task_seconds"], 1),
+                "shuffle_write_bytes": ev["shuffle_write_bytes"],
+                "shuffle_read_bytes": ev["shuffle_read_bytes"],
+                "input_bytes": ev["input_bytes"],
+                "spark_jobs": ev["spark_jobs"],
+                "spark_version": ev["spark_version"],
+                "rows_read": run.get("rows_read"),
+                "rows_written": sum(run.get("rows_written", {}).values()) if run else None,
+                "tables_written": run.get("rows_written"),
+                "status": run.get("status"),
+                "most_skewed_stage": ev["most_skewed_stage"],
+                "top_phases": [{"phase": p["phase"], "seconds": round(p["seconds"], 1),
+                                "shuffle_bytes": p["shuffle_bytes"]} for p in ev["phases"][:3]],
+            })
+        # Events in a step's scope: what the ingest of the same dates read (raw rows).
+        by_name = {s["step"]: s for s in group_steps}
+        for s in group_steps:
+            if s["step"] == "generate":
+                s["events"] = (truth.get("counts") or {}).get("raw_event_rows")
+            else:
+                source = by_name.get(("night" if s["step"].startswith(NIGHT_PREFIX) else "history")
+                                     + "-ingest")
+                s["events"] = source["rows_read"] if source else None
+            s["events_per_second_per_core"] = (round(s["events"] / s["wall_seconds"] / cores)
+                                               if s["events"] and s["wall_seconds"] else None)
+        steps.extend(group_steps)
+    return steps
+
+
+def night_total(steps, group):
+    night = [s for s in steps if s["group"] == group and s["step"].startswith(NIGHT_PREFIX)]
+    return night
+
+
+def history_ratio(steps):
+    groups = sorted({s["group"] for s in steps if s["group"].startswith("history-")},
+                    key=lambda g: int(g.split("-")[1]))
+    if len(groups) < 2:
+        return None
+    short, long = groups[0], groups[-1]
+    a, b = night_total(steps, short), night_total(steps, long)
+    if not a or not b:
+        return None
+    per_job = []
+    for s in a:
+        t = next((x for x in b if x["step"] == s["step"]), None)
+        if t:
+            per_job.append({"step": s["step"], "short_seconds": s["wall_seconds"],
+                            "long_seconds": t["wall_seconds"],
+                            "ratio": round(t["wall_seconds"] / s["wall_seconds"], 2)})
+    wall_a = sum(s["wall_seconds"] for s in a)
+    wall_b = sum(s["wall_seconds"] for s in b)
+    return {"short_history_days": int(short.split("-")[1]),
+            "long_history_days": int(long.split("-")[1]),
+            "night_events_short": a[0].get("events"), "night_events_long": b[0].get("events"),
+            "night_wall_seconds_short": round(wall_a, 1),
+            "night_wall_seconds_long": round(wall_b, 1),
+            "ratio": round(wall_b / wall_a, 3), "per_job": per_job}
+
+
+def machine():
+    info = {"cores": os.cpu_count(), "os": f"{platform.system()} {platform.release()}"}
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(re.search(r"MemTotal:\s+(\d+)", f.read()).group(1))
+            info["memory_gib"] = round(kb / 1024 / 1024, 1)
+        with open("/proc/cpuinfo") as f:
+            found = re.search(r"model name\s*:\s*(.+)", f.read())
+            info["cpu"] = found.group(1).strip() if found else platform.processor()
+    except OSError:
+        pass
+    try:
+        out = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr
+        info["jdk"] = out.splitlines()[0].strip()
+    except (OSError, IndexError):
+        info["jdk"] = None
+    return info
+
+
+def fmt_bytes(n):
+    if n is None:
+        return ""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+
+
+def fmt_num(n):
+    return "" if n is None else f"{n:,}"
+
+
+def table(headers, rows):
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def step_rows(steps):
+    rows = []
+    for s in steps:
+        rows.append([s["group"], s["step"], f"{s['wall_seconds']:.1f}", f"{s['cpu_seconds']:.1f}",
+                     fmt_num(s.get("events")), fmt_num(s.get("events_per_second_per_core")),
+                     s["driver_peak_rss_mb"], fmt_bytes(s["shuffle_write_bytes"]),
+                     fmt_num(s.get("rows_written"))])
+    return rows
+
+
+def blocks(result):
+    steps = result["steps"]
+    m = result["machine"]
+    b = {}
+    b["machine"] = (f"Measured {result['generated_at']} on {m.get('cores')} cores "
+                    f"({m.get('cpu', '?')}), {m.get('memory_gib', '?')} GiB memory, "
+                    f"{m.get('os')}, {m.get('jdk')}, Spark {result.get('spark_version')}, "
+                    f"local[*] with the driver heap {result['settings'].get('heap')}.")
+    headers = ["group", "step", "wall s", "CPU s", "events", "events/s/core", "driver peak MB",
+               "shuffle written", "rows written"]
+    scale = [s for s in steps if s["group"].startswith("scale-")]
+    rows = step_rows(scale)
+    for g in sorted({s["group"] for s in scale}, key=lambda g: int(g.split("-")[1])):
+        night = night_total(steps, g)
+        if night:
+            wall = sum(s["wall_seconds"] for s in night)
+            events = night[0].get("events")
+            rows.append([g, "**nightly total**", f"{wall:.1f}",
+                         f"{sum(s['cpu_seconds'] for s in night):.1f}", fmt_num(events),
+                         fmt_num(round(events / wall / m["cores"])) if events else "",
+                         max(s["driver_peak_rss_mb"] for s in night),
+                         fmt_bytes(sum(s["shuffle_write_bytes"] for s in night)),
+                         fmt_num(sum(s.get("rows_written") or 0 for s in night))])
+    b["scales"] = table(headers, rows) if rows else "(scales not run)"
+    phase_rows = []
+    for s in steps:
+        k = s.get("most_skewed_stage")
+        skew = (f"{k['phase']}: {k['slowest_task_seconds']} / {k['median_task_seconds']}"
+                if k else "")
+        phases = "; ".join(f"{p['phase']} {p['seconds']:.1f} s" for p in s["top_phases"][:2])
+        phase_rows.append([s["group"], s["step"], f"{s['wall_seconds']:.1f}",
+                           f"{s['task_seconds']:.1f}", phases, skew])
+    b["phases"] = (table(["group", "step", "wall s", "task s", "two slowest phases",
+                          "most skewed stage: slowest / median task s"], phase_rows)
+                   if phase_rows else "(nothing run)")
+    h = result.get("history")
+    if h:
+        b["history"] = (f"Nightly run after {h['short_history_days']} and "
+                        f"{h['long_history_days']} days of history ({fmt_num(h['night_events_short'])}"
+                        f" and {fmt_num(h['night_events_long'])} raw events that night): "
+                        f"{h['night_wall_seconds_short']} s and {h['night_wall_seconds_long']} s, "
+                        f"**ratio {h['ratio']}** (target under 1.2).\n\n"
+                        + table(["nightly job", f"{h['short_history_days']} days s",
+                                 f"{h['long_history_days']} days s", "ratio"],
+                                [[j["step"], j["short_seconds"], j["long_seconds"], j["ratio"]]
+                                 for j in h["per_job"]]))
+    else:
+        b["history"] = "(history not run)"
+    models = result.get("models", [])
+    fit = [r for r in models if r["bench"] == "bench-ltv-fit"]
+    churn = [r for r in models if r["bench"] == "bench-churn-train"]
+    markov = [r for r in models if r["bench"] == "bench-markov"]
+    parts = []
+    if fit:
+        parts.append(table(["members", "summary s (Spark)", "BG/NBD fit s", "Gamma-Gamma fit s",
+                            "BG/NBD rows", "spend rows", "converged"],
+                           [[fmt_num(r["size"]), f"{r['summary_seconds']:.1f}",
+                             f"{r['bgnbd_fit_seconds']:.2f}", f"{r['gamma_gamma_fit_seconds']:.2f}",
+                             fmt_num(r["bgnbd_summary_rows"]), fmt_num(r["spend_summary_rows"]),
+                             r["bgnbd_converged"] and r["gamma_gamma_converged"]] for r in fit]))
+    if churn:
+        parts.append(table(["training rows", "train s", "candidates", "chosen", "test AUC-PR"],
+                           [[fmt_num(r["size"]), f"{r['train_seconds']:.1f}", r["candidates"],
+                             r["chosen"], f"{r['test_auc_pr']:.3f}"] for r in churn]))
+    if markov:
+        parts.append(table(["journeys", "transition counting s (Spark)", "solve s",
+                            "transition rows"],
+                           [[fmt_num(r["size"]), f"{r['count_seconds']:.1f}",
+                             f"{r['solve_seconds']:.3f}", fmt_num(r["transition_rows"])]
+                            for r in markov]))
+    b["models"] = "\n\n".join(parts) if parts else "(models not run)"
+    return b
+
+
+def write_doc(path, b):
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n" + "\n\n".join(
+        f"<!-- bench:begin {k} -->\n<!-- bench:end {k} -->" for k in b) + "\n"
+    for k, v in b.items():
+        pattern = re.compile(rf"(<!-- bench:begin {k} -->\n).*?(<!-- bench:end {k} -->)", re.S)
+        if not pattern.search(text):
+            sys.exit(f"report.py: {path} has no block '<!-- bench:begin {k} -->'")
+        text = pattern.sub(lambda mt: mt.group(1) + v + "\n" + mt.group(2), text)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bench-dir", required=True)
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--doc", required=True)
+    args = ap.parse_args()
+    mach = machine()
+    steps = collect_steps(args.bench_dir, mach["cores"])
+    models = []
+    models_file = os.path.join(args.bench_dir, "models.jsonl")
+    if os.path.exists(models_file):
+        with open(models_file) as f:
+            models = [json.loads(line) for line in f if line.strip()]
+    result = {
+        "generated_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": mach,
+        "spark_version": next((s["spark_version"] for s in steps if s["spark_version"]), None),
+        "settings": {k.lower(): v for k, v in os.environ.items() if k.startswith("BENCH_")}
+        | {"heap": os.environ.get("COMMUNITY_HEAP")},
+        "steps": steps, "history": history_ratio(steps), "models": models,
+    }
+    os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
+    with open(args.results, "w") as f:
+        json.dump(result, f, indent=1)
+        f.write("\n")
+    write_doc(args.doc, blocks(result))
+    failed = [s for s in steps if s["status"] not in (None, "succeeded")]
+    print(f"report: {len(steps)} steps, {len(models)} model sizes -> {args.results}, {args.doc}")
+    if result["history"]:
+        print(f"report: history ratio {result['history']['ratio']}")
+    if failed:
+        sys.exit(f"report: steps recorded as failed: {[s['step'] for s in failed]}")
+
+
+if __name__ == "__main__":
+    main()

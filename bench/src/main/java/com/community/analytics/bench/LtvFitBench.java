@@ -1,0 +1,135 @@
+package com.community.analytics.bench;
+
+import com.community.analytics.common.job.JobContext;
+import com.community.analytics.jobs.features.FeaturesJob;
+import com.community.analytics.jobs.features.LtvScoring;
+import com.community.analytics.jobs.generate.GeneratorSettings;
+import com.community.analytics.jobs.generate.Sampling;
+import com.community.analytics.jobs.ltv.BgNbdObservation;
+import com.community.analytics.jobs.ltv.LtvFitter;
+import com.community.analytics.jobs.ltv.ModelFit;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code bench-ltv-fit --sizes N,...}: the cost of the LTV fit by number of members. For each
+ * size, N buyers' state rows are drawn from BG/NBD and Gamma-Gamma with the generator's planted
+ * parameters (first purchase 1 to 365 days before the snapshot), written to Parquet, then timed
+ * as the features job runs them: the two summaries (Spark aggregations, collected) and the two
+ * maximum-likelihood fits on the driver. The fit works on distinct summary rows, so its time
+ * should stay nearly flat while the aggregation grows with N. Cost: one Parquet write and two
+ * aggregations per size.
+ */
+final class LtvFitBench extends ModelBench {
+  static final LocalDate AS_OF = LocalDate.of(2026, 11, 21);
+  static final int MAX_AGE_DAYS = 365;
+
+  static final StructType STATE = new StructType()
+      .add("as_of_date", DataTypes.DateType)
+      .add("first_purchase_date", DataTypes.DateType)
+      .add("last_purchase_date", DataTypes.DateType)
+      .add("purchase_days", DataTypes.LongType)
+      .add("orders", DataTypes.LongType)
+      .add("gmv", DataTypes.createDecimalType(18, 2));
+
+  @Override
+  public String name() {
+    return "bench-ltv-fit";
+  }
+
+  @Override
+  public String description() {
+    return "benchmark: BG/NBD + Gamma-Gamma summary and fit time by number of members";
+  }
+
+  @Override
+  Map<String, Object> measure(JobContext ctx, long members, Path work) throws Exception {
+    double[] bg = {ctx.config().getDouble(GeneratorSettings.BG_R),
+        ctx.config().getDouble(GeneratorSettings.BG_ALPHA),
+        ctx.config().getDouble(GeneratorSettings.BG_A),
+        ctx.config().getDouble(GeneratorSettings.BG_B)};
+    double[] gg = {ctx.config().getDouble(GeneratorSettings.GG_P),
+        ctx.config().getDouble(GeneratorSettings.GG_Q),
+        ctx.config().getDouble(GeneratorSettings.GG_GAMMA)};
+    Path folder = work.resolve("ltv-state-" + members);
+    Dataset<Row> state = synthetic(ctx, members, 500_000, STATE, id -> buyer(id, bg, gg),
+        folder);
+
+    long started = System.nanoTime();
+    Map<Date, List<LtvFitter.BgNbdRow>> bgRows = LtvScoring.bgNbdSummary(state,
+        ctx.config().getInt(FeaturesJob.MAX_SUMMARY_ROWS));
+    Map<Date, List<LtvFitter.SpendRow>> spendRows = LtvScoring.spendSummary(state);
+    double summarySeconds = seconds(started);
+    List<LtvFitter.BgNbdRow> bgSummary = bgRows.get(Date.valueOf(AS_OF));
+    List<LtvFitter.SpendRow> spendSummary = spendRows.get(Date.valueOf(AS_OF));
+
+    double penalizer = ctx.config().getDouble(FeaturesJob.PENALIZER);
+    BgNbdObservation observation = BgNbdObservation.parse(
+        ctx.config().getString(FeaturesJob.OBSERVATION));
+    long fitStarted = System.nanoTime();
+    ModelFit bgFit = LtvFitter.fitBgNbd(bgSummary, penalizer, observation);
+    double bgSeconds = seconds(fitStarted);
+    long ggStarted = System.nanoTime();
+    ModelFit ggFit = LtvFitter.fitGammaGamma(spendSummary, penalizer);
+    double ggSeconds = seconds(ggStarted);
+    delete(folder);
+
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("summary_seconds", summarySeconds);
+    out.put("bgnbd_fit_seconds", bgSeconds);
+    out.put("gamma_gamma_fit_seconds", ggSeconds);
+    out.put("total_seconds", summarySeconds + bgSeconds + ggSeconds);
+    out.put("bgnbd_summary_rows", bgSummary.size());
+    out.put("spend_summary_rows", spendSummary.size());
+    out.put("bgnbd_converged", bgFit.converged());
+    out.put("gamma_gamma_converged", ggFit.converged());
+    out.put("bgnbd_parameters", bgFit.parameters());
+    out.put("gamma_gamma_parameters", ggFit.parameters());
+    return out;
+  }
+
+  /** One buyer: first purchase on day 0, repeats at rate lambda, dropout after each repeat. */
+  static Row buyer(long id, double[] bg, double[] gg) {
+    SplittableRandom rng = new SplittableRandom(Sampling.mix(20261121L, id));
+    double lambda = Sampling.gamma(rng, bg[0], bg[1]);
+    double dropout = Sampling.beta(rng, bg[2], bg[3]);
+    int age = 1 + rng.nextInt(MAX_AGE_DAYS);
+    double t = 0;
+    long lastDay = 0;
+    long repeatDays = 0;
+    while (true) {
+      t += Sampling.exponential(rng, lambda);
+      if (t >= age) {
+        break;
+      }
+      if ((long) t > lastDay) {
+        repeatDays++;
+        lastDay = (long) t;
+      }
+      if (rng.nextDouble() < dropout) {
+        break;
+      }
+    }
+    double nu = Sampling.gamma(rng, gg[1], gg[2]);
+    double spend = 0;
+    for (long i = 0; i <= repeatDays; i++) {
+      spend += Sampling.gamma(rng, gg[0], nu);
+    }
+    LocalDate first = AS_OF.minusDays(age);
+    return RowFactory.create(Date.valueOf(AS_OF), Date.valueOf(first),
+        Date.valueOf(first.plusDays(lastDay)), repeatDays + 1, repeatDays + 1,
+        BigDecimal.valueOf(spend).setScale(2, RoundingMode.HALF_UP));
+  }
+}
