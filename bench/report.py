@@ -202,7 +202,9 @@ def history_ratio(steps):
 
 
 def machine():
-    info = {"cores": os.cpu_count(), "os": f"{platform.system()} {platform.release()}"}
+    # The cores this process may run on (taskset narrows them), which local[*] uses too.
+    info = {"cores": len(os.sched_getaffinity(0)), "machine_cores": os.cpu_count(),
+            "os": f"{platform.system()} {platform.release()}"}
     try:
         with open("/proc/meminfo") as f:
             kb = int(re.search(r"MemTotal:\s+(\d+)", f.read()).group(1))
@@ -253,8 +255,9 @@ def blocks(result):
     steps = result["steps"]
     m = result["machine"]
     b = {}
-    b["machine"] = (f"Measured {result['generated_at']} on {m.get('cores')} cores "
-                    f"({m.get('cpu', '?')}), {m.get('memory_gib', '?')} GiB memory, "
+    b["machine"] = (f"Measured {result['generated_at']} on {m.get('cores')} of the machine's "
+                    f"{m.get('machine_cores')} cores ({m.get('cpu', '?')}), "
+                    f"{m.get('memory_gib', '?')} GiB memory, "
                     f"{m.get('os')}, {m.get('jdk')}, Spark {result.get('spark_version')}, "
                     f"local[*] with the driver heap {result['settings'].get('heap')}.")
     headers = ["group", "step", "wall s", "CPU s", "events", "events/s/core", "driver peak MB",

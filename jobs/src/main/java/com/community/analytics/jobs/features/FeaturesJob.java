@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cost: nightly, state(D) = state(D-1) + day D, reading five daily partitions; a date range
  * without the previous day's state is computed from history in one pass instead. LTV fits run on
- * the driver over summaries of a few thousand rows; two small collects per snapshot batch.
+ * the driver over summaries of at most {@code ltv.fit_max_summary_rows} rows; three small
+ * collects per snapshot batch.
  */
 public final class FeaturesJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);

@@ -35,9 +35,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * LTV from state snapshots: the BG/NBD inputs in days at date granularity (x = distinct repeat
  * purchase days, t_x = last - first purchase date, T = as_of - first purchase date), the weighted
- * summaries the models are fitted on, and per-member predictions. Cost: two small aggregations
- * collected to the driver per run (distinct summary rows, a few thousand), one narrow map for
- * the predictions.
+ * summaries the models are fitted on, and per-member predictions. Cost: three small
+ * aggregations collected to the driver per run (summary sizes, then the summaries, bounded by
+ * {@code ltv.fit_max_summary_rows} and the AOV binning), one narrow map for the predictions.
  */
 public final class LtvScoring {
   private LtvScoring() {}
