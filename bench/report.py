@@ -22,10 +22,11 @@ NIGHT_PREFIX = "night-"
 
 
 def read_json(path, default=None):
+    """The file's JSON; default when it is missing or incomplete (a step that did not finish)."""
     try:
         with open(path) as f:
             return json.load(f)
-    except FileNotFoundError:
+    except (FileNotFoundError, ValueError):
         return default
 
 
@@ -128,8 +129,8 @@ def collect_steps(bench_dir, cores):
         group_steps = []
         for name in sorted(os.listdir(gdir), key=lambda n: os.path.getmtime(os.path.join(gdir, n))):
             sdir = os.path.join(gdir, name)
-            timing = read_json(os.path.join(sdir, "time"))
-            if not os.path.isdir(sdir) or timing is None:
+            timing = read_json(os.path.join(sdir, "time")) if os.path.isdir(sdir) else None
+            if timing is None:
                 continue
             with open(os.path.join(sdir, "command")) as f:
                 command = [line.rstrip("\n") for line in f]
