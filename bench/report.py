@@ -19,6 +19,7 @@ import subprocess
 import sys
 
 NIGHT_PREFIX = "night-"
+NULLS = ("", "NULL", "null")
 
 
 def read_json(path, default=None):
@@ -62,7 +63,8 @@ def event_log_metrics(folder):
                 jid = e["Job ID"]
                 p = phase.setdefault(job_phase.get(jid, "(no phase)"),
                                      {"seconds": 0.0, "shuffle_bytes": 0, "spark_jobs": 0})
-                p["seconds"] += (e["Completion Time"] - job_start.get(jid, e["Completion Time"])) / 1000
+                started = job_start.get(jid, e["Completion Time"])
+                p["seconds"] += (e["Completion Time"] - started) / 1000
                 p["spark_jobs"] += 1
             elif kind == "SparkListenerStageCompleted":
                 info = e.get("Stage Info") or {}
@@ -77,7 +79,8 @@ def event_log_metrics(folder):
                 written = (t.get("Shuffle Write Metrics") or {}).get("Shuffle Bytes Written", 0)
                 r = t.get("Shuffle Read Metrics") or {}
                 m["shuffle_write_bytes"] += written
-                m["shuffle_read_bytes"] += r.get("Remote Bytes Read", 0) + r.get("Local Bytes Read", 0)
+                m["shuffle_read_bytes"] += (r.get("Remote Bytes Read", 0)
+                                            + r.get("Local Bytes Read", 0))
                 m["input_bytes"] += (t.get("Input Metrics") or {}).get("Bytes Read", 0)
                 m["output_bytes"] += (t.get("Output Metrics") or {}).get("Bytes Written", 0)
                 jid = stage_job.get(e.get("Stage ID"))
@@ -91,7 +94,9 @@ def event_log_metrics(folder):
         if len(times) >= 4:
             times = sorted(times)
             median, slowest = times[len(times) // 2], times[-1]
-            if skewed is None or slowest - median > skewed["slowest_task_seconds"] - skewed["median_task_seconds"]:
+            worse = skewed is None or slowest - median > (skewed["slowest_task_seconds"]
+                                                          - skewed["median_task_seconds"])
+            if worse:
                 skewed = {"stage": stage_name.get(sid), "phase": job_phase.get(stage_job.get(sid)),
                           "tasks": len(times), "slowest_task_seconds": round(slowest, 2),
                           "median_task_seconds": round(median, 2)}
@@ -108,10 +113,11 @@ def job_runs(path):
         return out
     with open(path) as f:
         for r in csv.DictReader(f, delimiter="\t"):
-            written = json.loads(r["to_json(rows_written)"]) if r["to_json(rows_written)"] not in ("", "NULL", "null") else {}
-            out[r["spark_app_id"]] = {"status": r["status"],
-                                      "rows_read": int(r["rows_read"]) if r["rows_read"] not in ("", "NULL", "null") else 0,
-                                      "rows_written": written}
+            written = r["to_json(rows_written)"]
+            out[r["spark_app_id"]] = {
+                "status": r["status"],
+                "rows_read": 0 if r["rows_read"] in NULLS else int(r["rows_read"]),
+                "rows_written": {} if written in NULLS else json.loads(written)}
     return out
 
 
@@ -290,9 +296,10 @@ def blocks(result):
                    if phase_rows else "(nothing run)")
     h = result.get("history")
     if h:
+        events = f"{fmt_num(h['night_events_short'])} and {fmt_num(h['night_events_long'])}"
         b["history"] = (f"Nightly run after {h['short_history_days']} and "
-                        f"{h['long_history_days']} days of history ({fmt_num(h['night_events_short'])}"
-                        f" and {fmt_num(h['night_events_long'])} raw events that night): "
+                        f"{h['long_history_days']} days of history ({events}"
+                        f" raw events that night): "
                         f"{h['night_wall_seconds_short']} s and {h['night_wall_seconds_long']} s, "
                         f"**ratio {h['ratio']}** (target under 1.2).\n\n"
                         + table(["nightly job", f"{h['short_history_days']} days s",

@@ -317,8 +317,8 @@ public final class FeaturesJob implements Job {
         col("purchase_days").as("purchase_days_end"));
     BgNbdObservation observation = observation(ctx);
     ModelFit fit = LtvFitter.fitBgNbd(LtvScoring.bgNbdSummary(calibration,
-            ctx.config().getInt(MAX_SUMMARY_ROWS)).getOrDefault(Date.valueOf(calibrationEnd), List.of()), ctx.config().getDouble(PENALIZER),
-        observation);
+            ctx.config().getInt(MAX_SUMMARY_ROWS)).getOrDefault(Date.valueOf(calibrationEnd),
+            List.of()), ctx.config().getDouble(PENALIZER), observation);
     if (!fit.converged()) {
       throw new IllegalStateException("holdout BG/NBD fit failed: " + fit.message());
     }
