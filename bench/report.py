@@ -36,8 +36,8 @@ def event_log_metrics(folder):
     logs = [os.path.join(folder, f) for f in os.listdir(folder)] if os.path.isdir(folder) else []
     logs = [f for f in logs if os.path.isfile(f) and not f.endswith(".inprogress")]
     m = {"app_id": None, "spark_version": None, "tasks": 0, "task_seconds": 0.0,
-         "executor_cpu_seconds": 0.0, "shuffle_write_bytes": 0, "shuffle_read_bytes": 0,
-         "input_bytes": 0, "output_bytes": 0, "spark_jobs": 0, "phases": [],
+         "shuffle_write_bytes": 0, "shuffle_read_bytes": 0,
+         "input_bytes": 0, "spark_jobs": 0, "phases": [],
          "most_skewed_stage": None}
     if not logs:
         return m
@@ -75,14 +75,12 @@ def event_log_metrics(folder):
                     t.get("Executor Run Time", 0) / 1000)
                 m["tasks"] += 1
                 m["task_seconds"] += t.get("Executor Run Time", 0) / 1000
-                m["executor_cpu_seconds"] += t.get("Executor CPU Time", 0) / 1e9
                 written = (t.get("Shuffle Write Metrics") or {}).get("Shuffle Bytes Written", 0)
                 r = t.get("Shuffle Read Metrics") or {}
                 m["shuffle_write_bytes"] += written
                 m["shuffle_read_bytes"] += (r.get("Remote Bytes Read", 0)
                                             + r.get("Local Bytes Read", 0))
                 m["input_bytes"] += (t.get("Input Metrics") or {}).get("Bytes Read", 0)
-                m["output_bytes"] += (t.get("Output Metrics") or {}).get("Bytes Written", 0)
                 jid = stage_job.get(e.get("Stage ID"))
                 if jid is not None:
                     p = phase.setdefault(job_phase[jid], {"seconds": 0.0, "shuffle_bytes": 0,
@@ -177,9 +175,8 @@ def collect_steps(bench_dir, cores):
     return steps
 
 
-def night_total(steps, group):
-    night = [s for s in steps if s["group"] == group and s["step"].startswith(NIGHT_PREFIX)]
-    return night
+def night_steps(steps, group):
+    return [s for s in steps if s["group"] == group and s["step"].startswith(NIGHT_PREFIX)]
 
 
 def history_ratio(steps):
@@ -188,7 +185,7 @@ def history_ratio(steps):
     if len(groups) < 2:
         return None
     short, long = groups[0], groups[-1]
-    a, b = night_total(steps, short), night_total(steps, long)
+    a, b = night_steps(steps, short), night_steps(steps, long)
     if not a or not b:
         return None
     per_job = []
@@ -272,7 +269,7 @@ def blocks(result):
     scale = [s for s in steps if s["group"].startswith("scale-")]
     rows = step_rows(scale)
     for g in sorted({s["group"] for s in scale}, key=lambda g: int(g.split("-")[1])):
-        night = night_total(steps, g)
+        night = night_steps(steps, g)
         if night:
             wall = sum(s["wall_seconds"] for s in night)
             events = night[0].get("events")
