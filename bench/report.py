@@ -119,12 +119,18 @@ def job_runs(path):
     return out
 
 
+def group_order(group):
+    # "scale-1500" before "scale-13500": by kind, then by the size in the name.
+    kind, _, size = group.partition("-")
+    return (kind, int(size) if size.isdigit() else 0, group)
+
+
 def collect_steps(bench_dir, cores):
     steps = []
     runs_dir = os.path.join(bench_dir, "runs")
     if not os.path.isdir(runs_dir):
         return steps
-    for group in sorted(os.listdir(runs_dir)):
+    for group in sorted(os.listdir(runs_dir), key=group_order):
         gdir = os.path.join(runs_dir, group)
         if not os.path.isdir(gdir):
             continue
@@ -181,7 +187,7 @@ def night_steps(steps, group):
 
 def history_ratio(steps):
     groups = sorted({s["group"] for s in steps if s["group"].startswith("history-")},
-                    key=lambda g: int(g.split("-")[1]))
+                    key=group_order)
     if len(groups) < 2:
         return None
     short, long = groups[0], groups[-1]
@@ -267,8 +273,9 @@ def blocks(result):
     headers = ["group", "step", "wall s", "CPU s", "events", "events/s/core", "driver peak MB",
                "shuffle written", "rows written"]
     scale = [s for s in steps if s["group"].startswith("scale-")]
-    rows = step_rows(scale)
-    for g in sorted({s["group"] for s in scale}, key=lambda g: int(g.split("-")[1])):
+    rows = []
+    for g in sorted({s["group"] for s in scale}, key=group_order):
+        rows += step_rows([s for s in scale if s["group"] == g])
         night = night_steps(steps, g)
         if night:
             wall = sum(s["wall_seconds"] for s in night)
