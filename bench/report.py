@@ -119,10 +119,15 @@ def job_runs(path):
     return out
 
 
+def group_size(group):
+    # A group is named <kind>-<size>: members for "scale-1500", days for "history-300".
+    size = group.partition("-")[2]
+    return int(size) if size.isdigit() else 0
+
+
 def group_order(group):
-    # "scale-1500" before "scale-13500": by kind, then by the size in the name.
-    kind, _, size = group.partition("-")
-    return (kind, int(size) if size.isdigit() else 0, group)
+    # "scale-1500" before "scale-13500": by kind, then by size.
+    return (group.partition("-")[0], group_size(group), group)
 
 
 def collect_steps(bench_dir, cores):
@@ -204,8 +209,7 @@ def history_ratio(steps):
     # The ratio is taken from the rounded totals the report prints, so a reader can check it.
     wall_a = round(sum(s["wall_seconds"] for s in a), 1)
     wall_b = round(sum(s["wall_seconds"] for s in b), 1)
-    return {"short_history_days": int(short.split("-")[1]),
-            "long_history_days": int(long.split("-")[1]),
+    return {"short_history_days": group_size(short), "long_history_days": group_size(long),
             "night_events_short": a[0].get("events"), "night_events_long": b[0].get("events"),
             "night_wall_seconds_short": wall_a, "night_wall_seconds_long": wall_b,
             "ratio": round(wall_b / wall_a, 3), "per_job": per_job}
