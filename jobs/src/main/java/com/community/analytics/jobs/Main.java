@@ -1,5 +1,6 @@
 package com.community.analytics.jobs;
 
+import com.community.analytics.common.job.Chain;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobRunner;
 import com.community.analytics.jobs.attribution.AttributionJob;
@@ -12,6 +13,7 @@ import com.community.analytics.jobs.ingest.IngestJob;
 import com.community.analytics.jobs.kpi.KpiJob;
 import com.community.analytics.jobs.maintain.MaintainJob;
 import com.community.analytics.jobs.sql.SqlJob;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,11 +25,27 @@ import java.util.List;
 public final class Main {
   private Main() {}
 
+  /** The steps a night may run, in pipeline order. */
+  public static List<Job> nightSteps() {
+    return List.of(new IngestJob(), new FeaturesJob(), new ChurnTrainJob(), new ChurnScoreJob(),
+        new AttributionJob(), new KpiJob(System.out));
+  }
+
+  /** What {@code nightly} runs without {@code --steps}: a night that scores with the champion. */
+  public static final List<String> NIGHT =
+      List.of("ingest", "features", "churn-score", "attribution", "kpi");
+
   /** Every job of the jar, in the order the help lists them. */
   public static List<Job> jobs() {
-    return List.of(new GenerateJob(), new IngestJob(), new FeaturesJob(), new ChurnTrainJob(),
-        new ChurnScoreJob(), new AttributionJob(), new KpiJob(System.out),
-        new SqlJob(System.out), new ForgetUsersJob(System.out), new MaintainJob(System.out));
+    List<Job> steps = nightSteps();
+    List<Job> all = new ArrayList<>();
+    all.add(new GenerateJob());
+    all.addAll(steps);
+    all.add(new Chain("nightly", "run the night's jobs in one application (--steps a,b,...)",
+        steps, NIGHT));
+    all.addAll(List.of(new SqlJob(System.in, System.out, System.err), new ForgetUsersJob(System.out),
+        new MaintainJob(System.out)));
+    return List.copyOf(all);
   }
 
   public static JobRunner runner() {

@@ -66,7 +66,17 @@ class ConfigAndCliErrorsTest {
             "community generate: config key 'generator.members': expected an integer, got 'many'",
             "generate", "--members", "many"),
         // Each job's own options.
-        row("sql without a query", "{}", "community sql: Missing argument query", "sql"),
+        row("nightly unknown step", "{}", "community nightly: unknown step 'churn'; steps: "
+            + "ingest, features, churn-train, churn-score, attribution, kpi",
+            "nightly", "--date", DAY, "--steps", "ingest,churn"),
+        row("nightly without dates", "{}",
+            "community nightly: nightly needs --date YYYY-MM-DD or --from", "nightly"),
+        row("nightly with a registry action", "{}",
+            "community nightly: Unknown option --rollback", "nightly", "--date", DAY,
+            "--rollback"),
+        row("nightly step option checked", "{}",
+            "community nightly: --color must be auto, always or never, got 'purple'",
+            "nightly", "--date", DAY, "--color", "purple"),
         row("sql bad format", "{}", "--format must be table or tsv, got 'xml'",
             "sql", "--format", "xml", "select 1"),
         row("churn-train --promote not a number", "{}",

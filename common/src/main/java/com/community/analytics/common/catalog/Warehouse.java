@@ -14,7 +14,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.CatalogStorageFormat;
+import org.apache.spark.sql.catalyst.catalog.CatalogStorageFormat$;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable$;
+import org.apache.spark.sql.catalyst.catalog.CatalogTableType;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
@@ -25,7 +30,10 @@ import scala.Option;
  * catalog: {@link #attach} registers every table found there, so names resolve in every run
  * without a metastore service. With {@code hive} the cluster's metastore keeps the names.
  *
- * <p>Cost: {@link #attach} lists two directory levels and reads each table's Delta log once.
+ * <p>Cost: {@link #attach} lists two directory levels and checks each table folder for a
+ * {@code _delta_log}; it reads no Delta log. A name is registered the way Delta registers its
+ * own tables in a metastore (provider {@code delta}, a location and an empty schema), so a
+ * table's schema and snapshot are read only when a query first touches it.
  */
 public final class Warehouse {
   private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
@@ -131,9 +139,28 @@ public final class Warehouse {
     }
     dropRegistration(name);
     createDatabase(name.split("\\.")[0]);
-    spark.sql("CREATE TABLE IF NOT EXISTS " + quote(name) + " USING delta LOCATION '"
-        + location.replace("'", "\\'") + "'");
+    spark.sessionState().catalog().createTable(externalDeltaTable(name, location), true, false);
     LOG.debug("registered {} at {}", name, location);
+  }
+
+  /**
+   * The catalog entry of an external Delta table as Delta itself writes one (its
+   * CreateDeltaTableCommand keeps the schema out of the catalog): the Delta log stays the one
+   * source of the schema, read when the table is first resolved.
+   */
+  private static CatalogTable externalDeltaTable(String name, String location) {
+    String[] parts = name.split("\\.");
+    CatalogStorageFormat empty = CatalogStorageFormat$.MODULE$.empty();
+    CatalogStorageFormat storage = empty.copy(Option.apply(new Path(location).toUri()),
+        empty.inputFormat(), empty.outputFormat(), empty.serde(), empty.compressed(),
+        empty.properties());
+    CatalogTable$ t = CatalogTable$.MODULE$;
+    return new CatalogTable(new TableIdentifier(parts[1], Option.apply(parts[0])),
+        CatalogTableType.EXTERNAL(), storage, new StructType(), Option.apply("delta"),
+        t.apply$default$6(), t.apply$default$7(), t.apply$default$8(), t.apply$default$9(),
+        t.apply$default$10(), t.apply$default$11(), t.apply$default$12(), t.apply$default$13(),
+        t.apply$default$14(), t.apply$default$15(), t.apply$default$16(), t.apply$default$17(),
+        t.apply$default$18(), t.apply$default$19(), t.apply$default$20());
   }
 
   private void createDatabase(String database) {

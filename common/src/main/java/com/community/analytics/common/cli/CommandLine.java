@@ -143,7 +143,10 @@ public final class CommandLine {
 
   private static void addJobOption(OptionParser<Acc> parser, JobOption option) {
     if (option.positional()) {
-      parser.arg(option.name(), Read$.MODULE$.stringRead()).text(option.description())
+      // Optional: a job whose argument is required says so in its check (sql reads standard
+      // input without one).
+      parser.arg(option.name(), Read$.MODULE$.stringRead()).optional()
+          .text(option.description())
           .action((v, c) -> {
             c.options.put(option.name(), v);
             return c;

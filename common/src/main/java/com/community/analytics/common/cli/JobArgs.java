@@ -49,6 +49,16 @@ public final class JobArgs {
     return options.containsKey(name);
   }
 
+  /**
+   * The same dates, config file and overrides for another job of a chain, with only the options
+   * that job declares ({@code nightly --holdout-days 21} reaches {@code features} alone).
+   */
+  public JobArgs forStep(String stepJob, java.util.Collection<String> stepOptionNames) {
+    Map<String, String> kept = new LinkedHashMap<>(options);
+    kept.keySet().retainAll(stepOptionNames);
+    return new JobArgs(stepJob, configFile, date, from, to, overrides, kept);
+  }
+
   /** The dates asked for: {@code --date D} or {@code --from A --to B}; empty when neither. */
   public Optional<DateRange> dates() {
     if (date != null) {

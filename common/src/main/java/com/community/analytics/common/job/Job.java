@@ -21,6 +21,14 @@ public interface Job {
     return List.of();
   }
 
+  /**
+   * The options a chain ({@code nightly}) passes on to this job when it runs as a step; by
+   * default all of its options.
+   */
+  default List<JobOption> stepOptions() {
+    return options();
+  }
+
   /** Config keys this job reads; together with every other job's they form the schema. */
   default List<ConfigKey> configKeys() {
     return List.of();

@@ -20,6 +20,15 @@ public record JobContext(SparkSession spark, AppConfig config, JobArgs args, War
     return of(spark, config, args, UUID.randomUUID().toString());
   }
 
+  /**
+   * The context of one step of a chain: the same session, config, warehouse and writer, with
+   * the step's arguments, a run id and metrics of its own.
+   */
+  public JobContext forStep(JobArgs stepArgs) {
+    return new JobContext(spark, config, stepArgs, warehouse, writer, new RunMetrics(),
+        UUID.randomUUID().toString());
+  }
+
   public static JobContext of(SparkSession spark, AppConfig config, JobArgs args, String runId) {
     Warehouse warehouse = Warehouse.attach(spark, config);
     return new JobContext(spark, config, args, warehouse, new TableWriter(warehouse),

@@ -7,10 +7,7 @@ import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.config.ConfigLoader;
 import com.community.analytics.common.config.ConfigSchema;
-import com.community.analytics.common.runlog.JobRunLog;
-import com.community.analytics.common.runlog.RunMetrics;
 import com.community.analytics.common.spark.SparkSessions;
-import com.community.analytics.common.time.DateRange;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -99,7 +96,7 @@ public final class JobRunner {
           String.join("\n  ", config.describe()));
       context = JobContext.of(spark, config, args, runId);
       job.run(context);
-      record(job, context, args, started, "succeeded", null);
+      RunRecords.record(job, context, started, "succeeded", null);
       return OK;
     } catch (ConfigException e) {
       // A usage or config mistake only a running job can see (e.g. a rule table it checks):
@@ -107,42 +104,20 @@ public final class JobRunner {
       LOG.error("{} failed", job.name(), e);
       err.println(program + " " + job.name() + ": " + oneLine(e));
       if (context != null) {
-        record(job, context, args, started, "failed", oneLine(e));
+        RunRecords.record(job, context, started, "failed", oneLine(e));
       }
       return USAGE;
     } catch (Exception | LinkageError | AssertionError e) {
       LOG.error("{} failed", job.name(), e);
       err.println(program + " " + job.name() + " failed: " + oneLine(e));
       if (context != null) {
-        record(job, context, args, started, "failed", oneLine(e));
+        RunRecords.record(job, context, started, "failed", oneLine(e));
       }
       return FAILED;
     } finally {
       if (spark != null) {
         spark.stop();
       }
-    }
-  }
-
-  private void record(Job job, JobContext context, JobArgs args, Instant started, String status,
-      String error) {
-    if (!job.recordsRun()) {
-      return;
-    }
-    RunMetrics m = context.metrics();
-    DateRange dates = args.dates().orElse(null);
-    JobRunLog.JobRun run = new JobRunLog.JobRun(context.runId(), job.name(),
-        context.config().getString(CommonKeys.ENV_NAME), dates, status, started, Instant.now(), m,
-        error, context.config().source());
-    try {
-      JobRunLog.record(context.spark(), context.writer(), run);
-      LOG.info("{} {}: read {}, written {}, counts {}", job.name(), status, m.rowsRead(),
-          m.rowsWritten(), m.counts());
-    } catch (RuntimeException e) {
-      if ("succeeded".equals(status)) {
-        throw e;
-      }
-      LOG.error("could not record the failed run in ops.job_runs", e);
     }
   }
 
@@ -158,7 +133,7 @@ public final class JobRunner {
   }
 
   /** The message of the root cause, on one line. */
-  static String oneLine(Throwable e) {
+  public static String oneLine(Throwable e) {
     Throwable t = e;
     String msg = e.getMessage();
     while ((msg == null || msg.isBlank()) && t.getCause() != null) {

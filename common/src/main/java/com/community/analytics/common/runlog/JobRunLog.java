@@ -24,7 +24,7 @@ public final class JobRunLog {
           column("env", DataTypes.StringType, "environment name from config env.name"),
           column("date_from", DataTypes.DateType, "first business date processed (null: none)"),
           column("date_to", DataTypes.DateType, "last business date processed (null: none)"),
-          column("status", DataTypes.StringType, "succeeded or failed"),
+          column("status", DataTypes.StringType, "succeeded, failed, or skipped (a step of nightly after a failed step)"),
           column("started_at", DataTypes.TimestampType, "start time (UTC)"),
           column("finished_at", DataTypes.TimestampType, "end time (UTC)"),
           column("duration_ms", DataTypes.LongType, "wall time in milliseconds"),

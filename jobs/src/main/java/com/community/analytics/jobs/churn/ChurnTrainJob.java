@@ -73,6 +73,12 @@ public final class ChurnTrainJob implements Job {
         JobOption.flag("rollback", "restore the champion before the current one"));
   }
 
+  /** Promote and rollback are registry actions, not a night's training: a chain trains. */
+  @Override
+  public List<JobOption> stepOptions() {
+    return List.of();
+  }
+
   @Override
   public List<ConfigKey> configKeys() {
     return List.of(HORIZON, CUTOFFS, STEP, TOLERANCE, GRID);

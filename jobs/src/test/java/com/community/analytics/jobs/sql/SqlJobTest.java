@@ -14,6 +14,16 @@ class SqlJobTest {
   }
 
   @Test
+  void keepsTheUnfinishedStatementForTheNextLine() {
+    SqlJob.Split split = SqlJob.split("select 1; select 'x;\n");
+    assertEquals(List.of("select 1"), split.complete());
+    assertEquals(" select 'x;\n", split.rest());
+    SqlJob.Split next = SqlJob.split(split.rest() + "y' as s; select");
+    assertEquals(List.of("select 'x;\ny' as s"), next.complete());
+    assertEquals(" select", next.rest());
+  }
+
+  @Test
   void rendersTablesArraysAndMaps() {
     String table = ResultFormatter.format(new String[] {"name", "tags"}, List.of(
         RowFactory.create("u1", scala.collection.JavaConverters.asScalaBuffer(

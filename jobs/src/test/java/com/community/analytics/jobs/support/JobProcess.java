@@ -70,12 +70,21 @@ public final class JobProcess {
 
   /** Starts {@code cmd} with extra environment variables; output goes to {@code <dir>/<name>.*}. */
   public static Running start(Path dir, String name, List<String> cmd, Map<String, String> env) {
+    return start(dir, name, cmd, env, null);
+  }
+
+  /** As {@link #start(Path, String, List, Map)}, reading standard input from {@code stdin}. */
+  public static Running start(Path dir, String name, List<String> cmd, Map<String, String> env,
+      Path stdin) {
     try {
       Files.createDirectories(dir);
       Path out = dir.resolve(name + ".out");
       Path err = dir.resolve(name + ".err");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile())
           .redirectError(err.toFile());
+      if (stdin != null) {
+        pb.redirectInput(stdin.toFile());
+      }
       pb.environment().putAll(env);
       return new Running(pb.start(), out, err);
     } catch (IOException e) {
