@@ -5,17 +5,17 @@
 demo:
 	bin/demo
 
-# Every test: unit, Spark and process tests of both modules (which also build the jar); the
-# Python side in its own virtual environment (bin/pyenv): the DAGs under real Airflow, an
-# end-to-end nightly run whose warehouse (build/dag-e2e) the notebooks are executed against;
-# then only the production tests (*IT: the nightly pipeline on s3a against S3Proxy and on a
-# standalone cluster from the pinned pyspark, a job killed mid-write, concurrent runs).
+# Every test, in one mvn verify and two pytest runs: the unit, Spark and process tests of both
+# modules (which also build the jar), then the production tests (*IT: the nightly pipeline on
+# s3a against S3Proxy and on a standalone cluster from the pinned pyspark, a job killed
+# mid-write, concurrent runs); then the Python side in its own virtual environment (bin/pyenv):
+# the DAGs under real Airflow with an end-to-end run of both nightly DAGs whose warehouse
+# (build/dag-e2e) the notebooks are executed against, and the benchmark harness.
 test:
-	mvn -B verify
+	spark_home="$$(bin/pyenv --spark-home)" && mvn -B verify -Dcommunity.spark.home="$$spark_home"
 	$$(bin/pyenv) -m pytest -p no:cacheprovider airflow-dags/tests bench/tests
 	COMMUNITY_WAREHOUSE=$(CURDIR)/build/dag-e2e/warehouse $$(bin/pyenv) -m pytest \
 	  -p no:cacheprovider notebooks/tests
-	spark_home="$$(bin/pyenv --spark-home)" && mvn -B verify -Dcommunity.spark.home="$$spark_home"
 
 # The benchmarks (bench/run): three scales of the nightly pipeline, history independence and
 # model costs; figures to docs/benchmarks.json and the tables of docs/BENCHMARKS.md.

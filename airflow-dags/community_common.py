@@ -9,10 +9,10 @@ templates; the raw-folder sensor reads the same settings from its context.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
-from airflow.sdk import Param, Variable
+from airflow.sdk import Param, Variable, task
 
 MAIN_CLASS = "com.community.analytics.jobs.Main"
 OWNER = "data-engineering"
@@ -114,3 +114,33 @@ def raw_folder_complete(lake_root: str, ds: str, storage_conn_id: str) -> bool:
     from pathlib import Path
 
     return Path(marker.removeprefix("file://")).exists()
+
+
+def nightly_dag_args(description: str, doc_md: str) -> dict:
+    """What both shapes of the night share: one run per business date, catchup-safe (every run
+    touches only its own date; the jobs are idempotent by date), one run at a time so that
+    back-filled dates run in order, as the cumulative state expects."""
+    return dict(
+        description=description,
+        schedule="@daily",
+        start_date=datetime(2026, 1, 1),
+        catchup=True,
+        max_active_runs=1,
+        dagrun_timeout=timedelta(hours=12),
+        default_args=DEFAULT_ARGS,
+        params=params(),
+        tags=["community", "nightly", "spark"],
+        doc_md=doc_md,
+    )
+
+
+def wait_for_raw_folder():
+    """The sensor every night starts with: the day's raw folder is complete (its _SUCCESS)."""
+
+    @task.sensor(task_id="wait_for_raw_folder", poke_interval=300, timeout=6 * 3600,
+                 mode="reschedule", retries=0, on_failure_callback=log_failure)
+    def wait_for_raw_folder(**context) -> bool:
+        return raw_folder_complete(resolve("lake_root", context), context["ds"],
+                                   resolve("storage_conn_id", context))
+
+    return wait_for_raw_folder()

@@ -18,7 +18,9 @@ import re
 import subprocess
 import sys
 
+NIGHT = "night"
 NIGHT_PREFIX = "night-"
+ONE_APP = "nightly-one-app"
 NULLS = ("", "NULL", "null")
 
 
@@ -105,17 +107,24 @@ def event_log_metrics(folder):
 
 
 def job_runs(path):
-    """ops.job_runs rows of a group (bench/run's job_runs.tsv), by Spark application id."""
+    """ops.job_runs rows of a group (bench/run's job_runs.tsv), by Spark application id. The
+    steps of one application (nightly) add up: rows read and written summed, and its status
+    the first that is not "succeeded" (else "succeeded")."""
     out = {}
     if not os.path.exists(path):
         return out
     with open(path) as f:
         for r in csv.DictReader(f, delimiter="\t"):
-            written = r["to_json(rows_written)"]
-            out[r["spark_app_id"]] = {
-                "status": r["status"],
-                "rows_read": 0 if r["rows_read"] in NULLS else int(r["rows_read"]),
-                "rows_written": {} if written in NULLS else json.loads(written)}
+            written = {} if r["to_json(rows_written)"] in NULLS else json.loads(
+                r["to_json(rows_written)"])
+            run = out.setdefault(r["spark_app_id"], {"status": "succeeded", "rows_read": 0,
+                                                     "rows_written": {}, "jobs": []})
+            run["jobs"].append(r["job"])
+            if run["status"] == "succeeded":
+                run["status"] = r["status"]
+            run["rows_read"] += 0 if r["rows_read"] in NULLS else int(r["rows_read"])
+            for table, n in written.items():
+                run["rows_written"][table] = run["rows_written"].get(table, 0) + n
     return out
 
 
@@ -167,6 +176,7 @@ def collect_steps(bench_dir, cores):
                 "rows_written": sum(run.get("rows_written", {}).values()) if run else None,
                 "tables_written": run.get("rows_written"),
                 "status": run.get("status"),
+                "jobs_recorded": run.get("jobs", []),
                 "most_skewed_stage": ev["most_skewed_stage"],
                 "top_phases": [{"phase": p["phase"], "seconds": round(p["seconds"], 1),
                                 "shuffle_bytes": p["shuffle_bytes"]} for p in ev["phases"][:3]],
@@ -177,7 +187,8 @@ def collect_steps(bench_dir, cores):
             if s["step"] == "generate":
                 s["events"] = (truth.get("counts") or {}).get("raw_event_rows")
             else:
-                source = by_name.get(("night" if s["step"].startswith(NIGHT_PREFIX) else "history")
+                # The nightly steps, one job each or all in one application, read the night.
+                source = by_name.get(("night" if s["step"].startswith(NIGHT) else "history")
                                      + "-ingest")
                 s["events"] = source["rows_read"] if source else None
             s["events_per_second_per_core"] = (round(s["events"] / s["wall_seconds"] / cores)
@@ -188,6 +199,22 @@ def collect_steps(bench_dir, cores):
 
 def night_steps(steps, group):
     return [s for s in steps if s["group"] == group and s["step"].startswith(NIGHT_PREFIX)]
+
+
+def one_application(steps):
+    """Per group: the night as five applications (their summed wall) beside the same night as
+    one (nightly-one-app), and the ratio of the two."""
+    out = []
+    for group in sorted({s["group"] for s in steps}, key=group_order):
+        five = night_steps(steps, group)
+        one = next((s for s in steps if s["group"] == group and s["step"] == ONE_APP), None)
+        if five and one:
+            wall_five = round(sum(s["wall_seconds"] for s in five), 1)
+            out.append({"group": group, "five_applications_wall_seconds": wall_five,
+                        "one_application_wall_seconds": one["wall_seconds"],
+                        "ratio": round(one["wall_seconds"] / wall_five, 3),
+                        "events": one.get("events")})
+    return out
 
 
 def history_ratio(steps):
@@ -290,6 +317,10 @@ def blocks(result):
                          max(s["driver_peak_rss_mb"] for s in night),
                          fmt_bytes(sum(s["shuffle_write_bytes"] for s in night)),
                          fmt_num(sum(s.get("rows_written") or 0 for s in night))])
+        one = next((o for o in result.get("one_application", []) if o["group"] == g), None)
+        if one:
+            rows.append([g, f"**one application / five: {one['ratio']}**",
+                         f"{one['one_application_wall_seconds']:.1f}", "", "", "", "", "", ""])
     b["scales"] = table(headers, rows) if rows else "(scales not run)"
     phase_rows = []
     for s in steps:
@@ -373,7 +404,8 @@ def main():
         "spark_version": next((s["spark_version"] for s in steps if s["spark_version"]), None),
         "settings": {k.lower(): v for k, v in os.environ.items() if k.startswith("BENCH_")}
         | {"heap": os.environ.get("COMMUNITY_HEAP")},
-        "steps": steps, "history": history_ratio(steps), "models": models,
+        "steps": steps, "history": history_ratio(steps),
+        "one_application": one_application(steps), "models": models,
     }
     os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
     with open(args.results, "w") as f:
@@ -384,6 +416,8 @@ def main():
     print(f"report: {len(steps)} steps, {len(models)} model sizes -> {args.results}, {args.doc}")
     if result["history"]:
         print(f"report: history ratio {result['history']['ratio']}")
+    for one in result["one_application"]:
+        print(f"report: {one['group']} night as one application / as five: {one['ratio']}")
     if failed:
         sys.exit(f"report: steps recorded as failed: {[s['step'] for s in failed]}")
 

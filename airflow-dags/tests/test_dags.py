@@ -22,10 +22,12 @@ def dagbag() -> DagBag:
 
 def test_every_dag_file_imports(dagbag):
     assert dagbag.import_errors == {}
-    assert set(dagbag.dag_ids) == {"community_nightly", "churn_retrain"}
+    assert set(dagbag.dag_ids) == {"community_nightly", "community_nightly_single",
+                                   "churn_retrain"}
 
 
-@pytest.mark.parametrize("dag_id", ["community_nightly", "churn_retrain"])
+@pytest.mark.parametrize("dag_id", ["community_nightly", "community_nightly_single",
+                                    "churn_retrain"])
 def test_each_dag_has_tags_an_owner_retries_and_one_run_at_a_time(dagbag, dag_id):
     dag = dagbag.get_dag(dag_id)
     assert "community" in dag.tags
@@ -46,6 +48,17 @@ def test_nightly_is_a_chain_from_the_raw_folder_to_the_cockpit(dagbag):
     assert dag.get_task("wait_for_raw_folder").upstream_task_ids == set()
     assert dag.get_task("kpi").downstream_task_ids == set()
     assert dag.catchup and dag.schedule == "@daily"
+
+
+def test_the_single_task_night_waits_for_the_folder_then_submits_nightly(dagbag):
+    dag = dagbag.get_dag("community_nightly_single")
+    assert dag.get_task("wait_for_raw_folder").downstream_task_ids == {"nightly"}
+    assert dag.get_task("nightly").downstream_task_ids == set()
+    assert dag.catchup and dag.schedule == dagbag.get_dag("community_nightly").schedule
+    cmd = render(dag, dag.get_task("nightly"), {"conf": "/c.yaml", "jar": "/j.jar"}, {})
+    assert cmd[cmd.index("/j.jar"):] == ["/j.jar", "nightly", "--date", DATE, "--config",
+                                         "/c.yaml", "--color", "never"]
+    assert f"community-nightly-{DATE}" in cmd
 
 
 def test_retrain_branches_to_train_promote_or_rollback_then_reports(dagbag):

@@ -1,6 +1,7 @@
-"""community_nightly end to end: a real Airflow run (dag.test) for one date over a small
-generated lake, each task a spark-submit of the pinned pyspark running the real shaded jar on a
-local master; then the curated tables of that date are counted."""
+"""Both shapes of the night end to end: real Airflow runs (dag.test) over a small generated
+lake, every task a spark-submit of the pinned pyspark running the real shaded jar on a local
+master: community_nightly (a task per job) for one date, then community_nightly_single (the
+night as one application) for the next; then the curated tables of both dates are counted."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from airflow.dag_processing.dagbag import DagBag
 
 from conftest import DAGS, REPO
 
-START, HISTORY_END, DATE = "2026-01-01", "2026-03-15", "2026-03-16"
+START, HISTORY_END = "2026-01-01", "2026-03-15"
+DATE, NEXT = "2026-03-16", "2026-03-17"
 JAR = REPO / "jobs/target/community-jobs.jar"
 
 
@@ -26,9 +28,10 @@ def community(conf, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def lake():
-    """A 400-member, 75-day lake whose history up to the day before DATE is processed (with the
-    cockpit, for the notebooks' trends) and a churn champion trained, as the nightly DAG expects
-    of yesterday. Kept in build/dag-e2e: the notebook tests run against its warehouse."""
+    """A 400-member, 76-day lake whose history up to the day before DATE is processed by one
+    nightly backfill (ingest, features, a churn champion trained, the cockpit for the notebooks'
+    trends), as the nightly DAGs expect of yesterday. Kept in build/dag-e2e: the notebook tests
+    run against its warehouse."""
     root = REPO / "build" / "dag-e2e"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
@@ -40,7 +43,7 @@ def lake():
 env: {{name: dagtest}}
 lake: {{root: {root}/lake}}
 warehouse: {{root: {root}/warehouse}}
-generator: {{members: 400, days: 75, start_date: '{START}', partitions: 2}}
+generator: {{members: 400, days: 76, start_date: '{START}', partitions: 2}}
 churn:
   cutoffs: 4
   grid:
@@ -49,41 +52,63 @@ churn:
 """)
     assert JAR.exists(), "build the jar first (mvn verify)"
     community(conf, "generate")
-    community(conf, "ingest", "--from", START, "--to", HISTORY_END)
-    community(conf, "features", "--from", START, "--to", HISTORY_END)
-    community(conf, "churn-train", "--date", HISTORY_END)
-    community(conf, "kpi", "--from", "2026-03-01", "--to", HISTORY_END)
+    community(conf, "nightly", "--from", START, "--to", HISTORY_END, "--steps",
+              "ingest,features,churn-train,kpi", "--color", "never")
     return root, conf
+
+
+def run_conf(root, conf) -> dict:
+    return {"jar": str(JAR), "conf": str(conf), "lake_root": str(root / "lake"),
+            "spark_conn_id": "spark_local", "driver_memory": "2g", "executor_memory": "1g",
+            "shuffle_partitions": "4"}
+
+
+def counts(conf, date: str) -> dict[str, int]:
+    """Rows of the date in each curated table the night writes, and its succeeded job runs."""
+    out = community(conf, "sql", "--format", "tsv", f"""
+        select 'silver.events', count(*) from silver.events where event_date = '{date}'
+        union all select 'gold.user_activity_daily', count(*) from gold.user_activity_daily
+          where activity_date = '{date}'
+        union all select 'gold.user_tags', count(*) from gold.user_tags where as_of_date = '{date}'
+        union all select 'gold.churn_scores', count(*) from gold.churn_scores
+          where as_of_date = '{date}'
+        union all select 'gold.attribution_credits', count(*) from gold.attribution_credits
+          where conversion_date = '{date}'
+        union all select 'gold.kpi_daily', count(*) from gold.kpi_daily where date = '{date}'
+        union all select 'gold.funnel_daily', count(*) from gold.funnel_daily
+          where date = '{date}'
+        union all select 'nightly job runs', count(*) from ops.job_runs
+          where date_from = '{date}' and status = 'succeeded'
+        union all select 'applications', count(distinct spark_app_id) from ops.job_runs
+          where date_from = '{date}'""")
+    return {table: int(n) for table, n in
+            (line.split("\t") for line in out.strip().splitlines()[1:])}
 
 
 def test_one_nightly_run_writes_every_curated_table_of_its_date(lake):
     root, conf = lake
-    dag = DagBag(dag_folder=str(DAGS)).get_dag("community_nightly")
-    run = dag.test(logical_date=datetime(2026, 3, 16, tzinfo=timezone.utc), run_conf={
-        "jar": str(JAR), "conf": str(conf), "lake_root": str(root / "lake"),
-        "spark_conn_id": "spark_local", "driver_memory": "2g", "executor_memory": "1g",
-        "shuffle_partitions": "4"})
+    dags = DagBag(dag_folder=str(DAGS))
+    run = dags.get_dag("community_nightly").test(
+        logical_date=datetime(2026, 3, 16, tzinfo=timezone.utc), run_conf=run_conf(root, conf))
     assert run.state == "success", [(ti.task_id, ti.state) for ti in run.get_task_instances()]
     assert {ti.task_id: ti.state for ti in run.get_task_instances()} == {
         t: "success" for t in ("wait_for_raw_folder", "ingest", "features", "churn_score",
                                "attribution", "kpi")}
 
-    counts = community(conf, "sql", "--format", "tsv", f"""
-        select 'silver.events', count(*) from silver.events where event_date = '{DATE}'
-        union all select 'gold.user_activity_daily', count(*) from gold.user_activity_daily
-          where activity_date = '{DATE}'
-        union all select 'gold.user_tags', count(*) from gold.user_tags where as_of_date = '{DATE}'
-        union all select 'gold.churn_scores', count(*) from gold.churn_scores
-          where as_of_date = '{DATE}'
-        union all select 'gold.attribution_credits', count(*) from gold.attribution_credits
-          where conversion_date = '{DATE}'
-        union all select 'gold.kpi_daily', count(*) from gold.kpi_daily where date = '{DATE}'
-        union all select 'gold.funnel_daily', count(*) from gold.funnel_daily
-          where date = '{DATE}'
-        union all select 'nightly job runs', count(*) from ops.job_runs
-          where date_from = '{DATE}' and status = 'succeeded'""")
-    rows = dict(line.split("\t") for line in counts.strip().splitlines()[1:])
+    rows = counts(conf, DATE)
     for table, n in rows.items():
-        assert int(n) > 0, f"{table} has no rows for {DATE}: {rows}"
-    assert int(rows["gold.kpi_daily"]) == 14
-    assert int(rows["nightly job runs"]) == 5, "ingest, features, churn-score, attribution, kpi"
+        assert n > 0, f"{table} has no rows for {DATE}: {rows}"
+    assert rows["gold.kpi_daily"] == 14
+    assert rows["nightly job runs"] == 5, "ingest, features, churn-score, attribution, kpi"
+    assert rows["applications"] == 5, "a Spark application per task"
+
+    single = dags.get_dag("community_nightly_single").test(
+        logical_date=datetime(2026, 3, 17, tzinfo=timezone.utc), run_conf=run_conf(root, conf))
+    assert {ti.task_id: ti.state for ti in single.get_task_instances()} == {
+        "wait_for_raw_folder": "success", "nightly": "success"}
+    rows = counts(conf, NEXT)
+    for table, n in rows.items():
+        assert n > 0, f"{table} has no rows for {NEXT}: {rows}"
+    assert rows["gold.kpi_daily"] == 14
+    assert rows["nightly job runs"] == 5, "each step of the one application recorded"
+    assert rows["applications"] == 1, "the night as one Spark application"

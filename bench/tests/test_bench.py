@@ -1,12 +1,21 @@
-"""The benchmark harness runs end to end at a tiny scale (timings are never asserted)."""
+"""The benchmark harness: bench/run end to end once at a tiny scale (timings are never
+asserted), and report.py's arithmetic on small run folders written here, where every figure
+can be computed by hand."""
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import report  # noqa: E402
+
+NIGHT = ["night-ingest", "night-features", "night-churn-score", "night-attribution",
+         "night-kpi"]
 
 
 @pytest.fixture(scope="module")
@@ -26,35 +35,33 @@ churn:
 """)
     env = dict(os.environ, BENCH_DIR=str(out / "work"), BENCH_SCALES="150",
                BENCH_SCALE_DAYS="30", BENCH_CONFIG=str(config),
-               BENCH_HISTORY_MEMBERS="100", BENCH_HISTORY_DAYS="30 40",
                BENCH_FIT_SIZES="500,2000", BENCH_CHURN_SIZES="1500",
                BENCH_MARKOV_SIZES="500,2000", BENCH_RESULTS=str(out / "results.json"),
                BENCH_DOC=str(out / "BENCHMARKS.md"), COMMUNITY_HEAP="1g",
+               # make test's mvn verify built the jar and the bench classes just before.
+               BENCH_SKIP_BUILD="1",
                # Nothing here is timed: the quick JIT and two partitions shorten each JVM.
                BENCH_SPARK_OPTS="-XX:TieredStopAtLevel=1", SHUFFLE_PARTITIONS="2")
-    run = subprocess.run(["bash", "bench/run"], cwd=ROOT, env=env, capture_output=True,
-                         text=True)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    for part in ("scales", "models"):
+        run = subprocess.run(["bash", "bench/run", part], cwd=ROOT, env=env,
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return json.loads((out / "results.json").read_text()), (out / "BENCHMARKS.md").read_text()
 
 
-NIGHT = ["night-ingest", "night-features", "night-churn-score", "night-attribution",
-         "night-kpi"]
-
-
-def test_every_step_of_every_group_is_measured(bench):
+def test_every_step_of_the_scale_and_the_models_is_measured(bench):
     results, _ = bench
     groups = {}
     for s in results["steps"]:
         groups.setdefault(s["group"], []).append(s["step"])
-    expected = ["generate", "history-ingest", "history-features", "history-churn-train"] + NIGHT
-    assert groups == {"scale-150": expected, "history-30": expected, "history-40": expected,
-                      "models": ["ltv-fit", "churn-train", "markov"]}
+    expected = (["generate", "history-ingest", "history-features", "history-churn-train"] + NIGHT
+                + ["nightly-one-app"])
+    assert groups == {"scale-150": expected, "models": ["ltv-fit", "churn-train", "markov"]}
     for s in results["steps"]:
         assert s["wall_seconds"] > 0 and s["cpu_seconds"] > 0 and s["driver_peak_rss_mb"] > 0, s
         assert s["spark_jobs"] > 0, s
         if s["group"] != "models" and s["step"] != "generate":
-            # Matched with its ops.job_runs row through the Spark application id.
+            # Matched with its ops.job_runs rows through the Spark application id.
             assert s["status"] == "succeeded", s
             assert s["events"] > 0 and s["events_per_second_per_core"] > 0, s
 
@@ -67,7 +74,7 @@ def test_rows_and_shuffles_come_from_the_run_records_and_event_logs(bench):
     assert 0 < ingest["rows_read"] < steps[("scale-150", "history-ingest")]["rows_read"] / 10
     assert ingest["tables_written"]["silver.events"] > 0
     assert ingest["rows_written"] == sum(ingest["tables_written"].values())
-    for name in NIGHT:
+    for name in NIGHT + ["nightly-one-app"]:
         assert steps[("scale-150", name)]["events"] == ingest["rows_read"]
     features = steps[("scale-150", "night-features")]
     assert features["tables_written"]["gold.user_state"] > 0
@@ -75,12 +82,28 @@ def test_rows_and_shuffles_come_from_the_run_records_and_event_logs(bench):
     assert any(p["phase"].startswith("features: ") for p in features["top_phases"])
 
 
-def test_history_ratio_and_models_are_reported(bench):
+def test_the_night_as_one_application_does_the_same_work_as_five(bench):
     results, doc = bench
-    h = results["history"]
-    assert (h["short_history_days"], h["long_history_days"]) == (30, 40)
-    assert [j["step"] for j in h["per_job"]] == NIGHT
-    assert h["ratio"] == round(h["night_wall_seconds_long"] / h["night_wall_seconds_short"], 3)
+    steps = {(s["group"], s["step"]): s for s in results["steps"]}
+    one = steps[("scale-150", "nightly-one-app")]
+    assert one["jobs_recorded"] == ["ingest", "features", "churn-score", "attribution", "kpi"]
+    five = [steps[("scale-150", n)] for n in NIGHT]
+    # The same night from the same history: the same rows read and written, table by table.
+    assert one["rows_read"] == sum(s["rows_read"] for s in five)
+    written = {}
+    for s in five:
+        for table, n in s["tables_written"].items():
+            written[table] = written.get(table, 0) + n
+    assert one["tables_written"] == written
+    [ratio] = results["one_application"]
+    assert ratio["group"] == "scale-150"
+    assert ratio["ratio"] == round(one["wall_seconds"] / ratio["five_applications_wall_seconds"],
+                                   3)
+    assert f"one application / five: {ratio['ratio']}" in doc
+
+
+def test_models_are_reported(bench):
+    results, doc = bench
     sizes = [(m["bench"], m["size"]) for m in results["models"]]
     assert sizes == [("bench-ltv-fit", 500), ("bench-ltv-fit", 2000),
                      ("bench-churn-train", 1500), ("bench-markov", 500),
@@ -90,7 +113,7 @@ def test_history_ratio_and_models_are_reported(bench):
     assert fits[0]["bgnbd_summary_rows"] < 500
     assert results["machine"]["cores"] == len(os.sched_getaffinity(0))
     assert results["spark_version"] == "3.5.7"
-    assert "| scale-150 | night-kpi |" in doc and "ratio " in doc
+    assert "| scale-150 | night-kpi |" in doc and "(history not run)" in doc
     assert "| 2,000 |" in doc
 
 
@@ -100,3 +123,115 @@ def test_unknown_part_is_a_usage_error():
     assert run.returncode == 2
     assert run.stderr.strip() == ("bench/run: unknown part 'everything'; parts: all, scales, "
                                   "history, models, report")
+
+
+# report.py on run folders written here.
+
+def write_step(root, group, step, command, wall, user, system, rss_kb, app_id, jobs):
+    """A step folder as bench/run leaves it. jobs: (description, start ms, end ms, task run
+    times ms, shuffle bytes written per task)."""
+    d = root / "runs" / group / step
+    (d / "events").mkdir(parents=True)
+    (d / "command").write_text("\n".join(command) + "\n")
+    (d / "time").write_text(json.dumps({"wall_seconds": wall, "user_seconds": user,
+                                        "system_seconds": system, "max_rss_kb": rss_kb}))
+    events = [{"Event": "SparkListenerLogStart", "Spark Version": "3.5.7"},
+              {"Event": "SparkListenerApplicationStart", "App ID": app_id}]
+    for job_id, (description, start, end, tasks, shuffle) in enumerate(jobs):
+        events.append({"Event": "SparkListenerJobStart", "Job ID": job_id,
+                       "Submission Time": start, "Stage IDs": [job_id],
+                       "Properties": {"spark.job.description": description}})
+        for run_ms in tasks:
+            events.append({"Event": "SparkListenerTaskEnd", "Stage ID": job_id, "Task Metrics": {
+                "Executor Run Time": run_ms, "Input Metrics": {"Bytes Read": 10},
+                "Shuffle Write Metrics": {"Shuffle Bytes Written": shuffle},
+                "Shuffle Read Metrics": {"Remote Bytes Read": 0, "Local Bytes Read": 5}}})
+        events.append({"Event": "SparkListenerStageCompleted",
+                       "Stage Info": {"Stage ID": job_id, "Stage Name": f"stage of {description}"}})
+        events.append({"Event": "SparkListenerJobEnd", "Job ID": job_id, "Completion Time": end})
+    (d / "events" / app_id).write_text("\n".join(json.dumps(e) for e in events) + "\n")
+    # A step's mtime orders it in its group.
+    os.utime(d, (len(list((root / "runs" / group).iterdir())),) * 2)
+
+
+def write_runs(root, group, rows):
+    header = "job\tdate_from\tdate_to\tstatus\trows_read\tto_json(rows_written)\tspark_app_id"
+    (root / "runs" / group / "job_runs.tsv").write_text(
+        "\n".join([header] + ["\t".join(r) for r in rows]) + "\n")
+
+
+def night(root, group, walls, ingest_rows, one_app_wall=None):
+    write_step(root, group, "history-ingest", ["ingest", "--from", "a", "--to", "b"], 50.0, 60.0,
+               5.0, 2048, f"{group}-h", [("ingest: validate", 0, 4000, [1000, 1000], 0)])
+    rows = [("ingest", "a", "b", "succeeded", "9000", '{"silver.events":8000}', f"{group}-h")]
+    for i, (step, wall) in enumerate(zip(NIGHT, walls)):
+        job = step.removeprefix("night-")
+        app = f"{group}-n{i}"
+        write_step(root, group, step, [job, "--date", "b"], wall, wall, 1.0, 1024, app,
+                   [(f"{job}: work", 0, 1500, [100, 200, 300, 2000], 7)])
+        rows.append((job, "b", "b", "succeeded", str(ingest_rows if i == 0 else 0),
+                     json.dumps({f"t.{job}": 10 + i}), app))
+    if one_app_wall is not None:
+        write_step(root, group, "nightly-one-app", ["nightly", "--date", "b"], one_app_wall,
+                   one_app_wall, 1.0, 1536, f"{group}-one", [("ingest: validate", 0, 900,
+                                                               [400], 0)])
+        for i, step in enumerate(NIGHT):
+            job = step.removeprefix("night-")
+            rows.append((job, "b", "b", "succeeded", str(ingest_rows if i == 0 else 0),
+                         json.dumps({f"t.{job}": 10 + i}), f"{group}-one"))
+    write_runs(root, group, rows)
+
+
+def test_report_joins_time_event_logs_and_job_runs(tmp_path):
+    night(tmp_path, "scale-10", [10.0, 20.0, 5.0, 5.0, 10.04], 1000, one_app_wall=25.0)
+    steps = report.collect_steps(str(tmp_path), cores=2)
+    by = {s["step"]: s for s in steps}
+    assert [s["step"] for s in steps] == ["history-ingest"] + NIGHT + ["nightly-one-app"]
+    ingest = by["night-ingest"]
+    assert ingest["cpu_seconds"] == 11.0 and ingest["driver_peak_rss_mb"] == 1
+    assert ingest["rows_read"] == 1000 and ingest["tables_written"] == {"t.ingest": 10}
+    assert ingest["events"] == 1000 and ingest["events_per_second_per_core"] == 50
+    assert ingest["task_seconds"] == 2.6 and ingest["shuffle_write_bytes"] == 28
+    assert ingest["top_phases"] == [{"phase": "ingest: work", "seconds": 1.5,
+                                     "shuffle_bytes": 28}]
+    assert ingest["most_skewed_stage"] == {"stage": "stage of ingest: work",
+                                           "phase": "ingest: work", "tasks": 4,
+                                           "slowest_task_seconds": 2.0,
+                                           "median_task_seconds": 0.3}
+    one = by["nightly-one-app"]
+    assert one["jobs_recorded"] == ["ingest", "features", "churn-score", "attribution", "kpi"]
+    assert one["rows_read"] == 1000 and one["rows_written"] == 10 + 11 + 12 + 13 + 14
+    assert one["events"] == 1000 and by["history-ingest"]["events"] == 9000
+    [ratio] = report.one_application(steps)
+    # 10 + 20 + 5 + 5 + 10.04 = 50.04, rounded to 50.0 as printed; 25 / 50.0.
+    assert ratio == {"group": "scale-10", "five_applications_wall_seconds": 50.0,
+                     "one_application_wall_seconds": 25.0, "ratio": 0.5, "events": 1000}
+
+
+def test_history_ratio_compares_the_nights_after_the_shortest_and_longest_history(tmp_path):
+    night(tmp_path, "history-30", [10.0, 10.0, 10.0, 10.0, 10.0], 500)
+    night(tmp_path, "history-300", [11.0, 12.0, 10.0, 10.0, 10.0], 510)
+    night(tmp_path, "history-100", [99.0, 99.0, 99.0, 99.0, 99.0], 505)
+    h = report.history_ratio(report.collect_steps(str(tmp_path), cores=2))
+    assert (h["short_history_days"], h["long_history_days"]) == (30, 300)
+    assert (h["night_wall_seconds_short"], h["night_wall_seconds_long"]) == (50.0, 53.0)
+    assert h["ratio"] == 1.06 and (h["night_events_short"], h["night_events_long"]) == (500, 510)
+    assert [(j["step"], j["ratio"]) for j in h["per_job"]] == [
+        ("night-ingest", 1.1), ("night-features", 1.2), ("night-churn-score", 1.0),
+        ("night-attribution", 1.0), ("night-kpi", 1.0)]
+
+
+def test_report_fails_on_a_failed_step_and_skips_unfinished_ones(tmp_path):
+    night(tmp_path, "scale-10", [1.0] * 5, 10)
+    (tmp_path / "runs" / "scale-10" / "unfinished").mkdir()
+    tsv = tmp_path / "runs" / "scale-10" / "job_runs.tsv"
+    tsv.write_text(tsv.read_text().replace("\tsucceeded\t0\t{\"t.kpi\"", "\tfailed\t0\t{\"t.kpi\""))
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, str(ROOT / "bench/report.py"), "--bench-dir",
+                          str(tmp_path), "--results", str(out / "r.json"), "--doc",
+                          str(out / "B.md")], capture_output=True, text=True)
+    assert run.returncode != 0
+    assert "steps recorded as failed: ['night-kpi']" in run.stderr
+    steps = json.loads((out / "r.json").read_text())["steps"]
+    assert "unfinished" not in [s["step"] for s in steps]
+    assert "| scale-10 | **nightly total** | 5.0 |" in (out / "B.md").read_text()

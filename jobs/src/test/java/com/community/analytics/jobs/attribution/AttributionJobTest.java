@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.community.analytics.common.testing.SparkTestSession;
-import com.community.analytics.jobs.features.FeaturesJob;
-import com.community.analytics.jobs.generate.GenerateJob;
-import com.community.analytics.jobs.ingest.IngestJob;
 import com.community.analytics.jobs.support.JobFixture;
+import com.community.analytics.jobs.support.SharedFixture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -46,12 +44,8 @@ class AttributionJobTest {
 
   @BeforeAll
   void lake() throws Exception {
-    f = new JobFixture(tmp);
-    conf = new HashMap<>(Map.of("generator.members", "1500", "generator.days", "45",
-        "generator.start_date", "2026-01-01", "generator.partitions", "2"));
-    f.run(new GenerateJob(), conf);
-    f.run(new IngestJob(), conf, "--from", "2026-01-01", "--to", END);
-    f.run(new FeaturesJob(), conf, "--from", "2026-01-01", "--to", END);
+    f = SharedFixture.copy(SharedFixture.COMMUNITY_60_DAYS, tmp);
+    conf = new HashMap<>(SharedFixture.COMMUNITY_60_DAYS.conf());
     f.run(new AttributionJob(), conf, "--from", FROM, "--to", END);
   }
 

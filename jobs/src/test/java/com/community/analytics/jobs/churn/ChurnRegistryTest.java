@@ -86,15 +86,19 @@ class ChurnRegistryTest {
     List<Row> actions = spark.read().format("delta").load(f.warehouse
         + "/gold/retention_actions").orderBy("as_of_date").collectAsList();
     assertFalse(actions.isEmpty());
+    int contactedAgain = 0;
     for (Row a : actions) {
       String user = a.getString(a.fieldIndex("user_id"));
       Timestamp send = a.getTimestamp(a.fieldIndex("send_at"));
       if (first.containsKey(user)) {
+        contactedAgain++;
         assertTrue(!send.toInstant().isBefore(first.get(user).toInstant()
             .plus(Duration.ofDays(3))), user + " contacted twice within the cap");
       }
       first.put(user, send);
     }
+    assertTrue(contactedAgain > 0, "members with an action on both days, so the cap was "
+        + "exercised: " + contactedAgain);
   }
 
   @Test

@@ -10,10 +10,8 @@ import com.community.analytics.common.runlog.RunMetrics;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.common.time.DateRange;
 import com.community.analytics.jobs.churn.ChurnTables;
-import com.community.analytics.jobs.features.FeaturesJob;
-import com.community.analytics.jobs.generate.GenerateJob;
-import com.community.analytics.jobs.ingest.IngestJob;
 import com.community.analytics.jobs.support.JobFixture;
+import com.community.analytics.jobs.support.SharedFixture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -42,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KpiJobTest {
-  private static final String START = "2026-01-01";
   private static final String END = "2026-03-01";
   private final SparkSession spark = SparkTestSession.get();
 
@@ -54,12 +51,8 @@ class KpiJobTest {
 
   @BeforeAll
   void lake() throws Exception {
-    f = new JobFixture(tmp);
-    conf = new HashMap<>(Map.of("generator.members", "1500", "generator.days", "60",
-        "generator.start_date", START, "generator.partitions", "2"));
-    f.run(new GenerateJob(), conf);
-    f.run(new IngestJob(), conf, "--from", START, "--to", END);
-    f.run(new FeaturesJob(), conf, "--from", START, "--to", END);
+    f = SharedFixture.copy(SharedFixture.COMMUNITY_60_DAYS, tmp);
+    conf = new HashMap<>(SharedFixture.COMMUNITY_60_DAYS.conf());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     f.run(new KpiJob(new PrintStream(out, true, StandardCharsets.UTF_8)), conf, "--from",
         "2026-02-27", "--to", END, "--color", "never");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.support.JobFixture;
 import com.community.analytics.jobs.support.JobProcess;
+import com.community.analytics.jobs.support.SharedFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,9 +47,8 @@ class FaultToleranceIT {
 
   @BeforeAll
   void lake() throws Exception {
-    lakeOwner = new JobFixture(tmp.resolve("generated"));
-    lakeOwner.extraYaml = NightlyPipeline.SETTINGS;
-    lakeOwner.run(NightlyPipeline.job("generate"), Map.of());
+    // The production tests' one generated lake (read-only: no job writes to a lake).
+    lakeOwner = SharedFixture.get(NightlyPipeline.HISTORY);
   }
 
   /** A warehouse of its own over the one generated lake. */

@@ -3,6 +3,7 @@ package com.community.analytics.jobs.production;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.jobs.Main;
 import com.community.analytics.jobs.support.JobFixture;
+import com.community.analytics.jobs.support.SharedFixture;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,16 @@ final class NightlyPipeline {
       + START + "', partitions: 1}\nchurn:\n  cutoffs: 3\n  grid:\n"
       + "    - algorithm: gbt\n      params: {max_depth: 3, max_iter: 8}\n";
 
+  /**
+   * The generated lake and everything up to the day before {@link #DATE} (backfills and a
+   * champion), built once and shared by every production test.
+   */
+  static final SharedFixture.Recipe HISTORY = new SharedFixture.Recipe("nightly-300x60",
+      Map.of(), SETTINGS, List.of(
+          List.of("ingest", "--from", START.toString(), "--to", DATE.minusDays(1).toString()),
+          List.of("features", "--from", START.toString(), "--to", DATE.minusDays(1).toString()),
+          List.of("churn-train", "--date", DATE.minusDays(1).toString())));
+
   private NightlyPipeline() {}
 
   static Job job(String name) {
@@ -32,15 +43,6 @@ final class NightlyPipeline {
   /** The nightly job's arguments for {@link #DATE}. */
   static List<String> nightlyArgs(String job) {
     return List.of(job, "--date", DATE.toString());
-  }
-
-  /** Everything up to the day before {@link #DATE}, in-process: backfills and a champion. */
-  static void history(JobFixture f) throws Exception {
-    String from = START.toString();
-    String to = DATE.minusDays(1).toString();
-    f.run(job("ingest"), Map.of(), "--from", from, "--to", to);
-    f.run(job("features"), Map.of(), "--from", from, "--to", to);
-    f.run(job("churn-train"), Map.of(), "--date", to);
   }
 
   /** The nightly jobs of {@link #DATE}, in-process. */

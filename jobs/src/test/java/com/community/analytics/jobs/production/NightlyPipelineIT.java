@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.support.JobFixture;
 import com.community.analytics.jobs.support.JobProcess;
+import com.community.analytics.jobs.support.SharedFixture;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,17 +48,14 @@ class NightlyPipelineIT {
   /** Kept when a test fails, to look at its tables and logs. */
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path tmp;
+  /** The shared history (read-only): lake, backfills and a champion. */
+  private JobFixture history;
   private JobFixture reference;
-  private Path historyWarehouse;
 
   @BeforeAll
   void referenceRun() throws Exception {
-    reference = new JobFixture(tmp.resolve("reference"));
-    reference.extraYaml = NightlyPipeline.SETTINGS;
-    reference.run(NightlyPipeline.job("generate"), Map.of());
-    NightlyPipeline.history(reference);
-    historyWarehouse = tmp.resolve("history-warehouse");
-    copy(reference.warehouse, historyWarehouse);
+    history = SharedFixture.get(NightlyPipeline.HISTORY);
+    reference = SharedFixture.copy(NightlyPipeline.HISTORY, tmp.resolve("reference"));
     NightlyPipeline.nightly(reference);
   }
 
@@ -92,12 +90,15 @@ class NightlyPipelineIT {
       s3.configure(hadoop, s3.secretKey);
       FileSystem s3fs = FileSystem.get(URI.create("s3a://lake/"), hadoop);
       FileUtil.copy(FileSystem.getLocal(hadoop), new org.apache.hadoop.fs.Path(
-          reference.lake.resolve("raw").toUri()), s3fs, new org.apache.hadoop.fs.Path(
+          history.lake.resolve("raw").toUri()), s3fs, new org.apache.hadoop.fs.Path(
           "s3a://lake/raw"), false, hadoop);
+      // The shared history's tables become objects in the bucket; the night runs on them.
+      FileUtil.copy(FileSystem.getLocal(hadoop), new org.apache.hadoop.fs.Path(
+          history.warehouse.toUri()), FileSystem.get(URI.create("s3a://warehouse/"), hadoop),
+          new org.apache.hadoop.fs.Path("s3a://warehouse/curated"), false, hadoop);
 
       JobFixture f = new JobFixture(dir, "s3a://lake", "s3a://warehouse/curated");
       f.extraYaml = NightlyPipeline.SETTINGS;
-      NightlyPipeline.history(f);
       Path config = Files.writeString(dir.resolve("s3.yaml"), f.yaml() + "s3:\n  endpoint: "
           + s3.endpoint() + "\n  path_style_access: true\n  access_key: ${env:" + ACCESS_ENV
           + "}\n  secret_key: ${env:" + SECRET_ENV + "}\n");
@@ -134,8 +135,8 @@ class NightlyPipelineIT {
     Path dir = tmp.resolve("cluster");
     JobFixture f = new JobFixture(dir);
     f.extraYaml = NightlyPipeline.SETTINGS;
-    copy(reference.lake, f.lake);
-    copy(historyWarehouse, f.warehouse);
+    copy(history.lake, f.lake);
+    copy(history.warehouse, f.warehouse);
     Path config = Files.writeString(dir.resolve("cluster.yaml"), f.yaml());
     Path jar = LocalServices.requiredPath("community.jar");
     try (StandaloneCluster cluster = new StandaloneCluster(dir.resolve("spark"),

@@ -46,9 +46,20 @@ public final class JobFixture {
 
   /** A fixture whose jobs read and write elsewhere (e.g. s3a); its own folders hold the config. */
   public JobFixture(Path root, String lakeRoot, String warehouseRoot) {
+    this(root, root.resolve("lake"), root.resolve("warehouse"), lakeRoot, warehouseRoot);
+  }
+
+  /** A warehouse of its own under {@code root} over a lake that lives elsewhere. */
+  public JobFixture(Path root, Path lake) {
+    this(root, lake, root.resolve("warehouse"), lake.toString(),
+        root.resolve("warehouse").toString());
+  }
+
+  private JobFixture(Path root, Path lake, Path warehouse, String lakeRoot,
+      String warehouseRoot) {
     this.root = root;
-    this.lake = root.resolve("lake");
-    this.warehouse = root.resolve("warehouse");
+    this.lake = lake;
+    this.warehouse = warehouse;
     try {
       Files.createDirectories(root);
     } catch (IOException e) {
