@@ -4,9 +4,19 @@ import com.community.analytics.common.config.AppConfig;
 import com.community.analytics.common.config.CommonKeys;
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -37,10 +47,13 @@ import scala.Option;
  */
 public final class Warehouse {
   private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
+  private static final Pattern COMMIT_FILE = Pattern.compile("(\\d{20})\\.json");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SparkSession spark;
   private final String root;
   private final boolean embedded;
+  private final Set<String> ensured = ConcurrentHashMap.newKeySet();
 
   private Warehouse(SparkSession spark, String root, boolean embedded) {
     this.spark = spark;
@@ -74,8 +87,15 @@ public final class Warehouse {
     return DeltaTable.isDeltaTable(spark, path(spec));
   }
 
-  /** Creates the table with its schema, comments and partitioning when it does not exist. */
+  /**
+   * Creates the table with its schema, comments and partitioning when it does not exist. Done
+   * once per table for this warehouse object (a job's, or a whole nightly chain's): a table
+   * once there stays there.
+   */
   public void ensure(TableSpec spec) {
+    if (ensured.contains(spec.name())) {
+      return;
+    }
     createDatabase(spec.database());
     DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark)
         .tableName(spec.name())
@@ -89,6 +109,7 @@ public final class Warehouse {
       dropRegistration(spec.name());
     }
     builder.execute();
+    ensured.add(spec.name());
   }
 
   /** Reads the table (empty with its schema when it was never written). */
@@ -102,12 +123,39 @@ public final class Warehouse {
   /** A table version with the Delta metrics of its commit (e.g. numOutputRows). */
   public record Commit(long version, Map<String, String> metrics) {}
 
-  /** The table's latest commit. Cost: reads the tail of the Delta log. */
+  /**
+   * The table's latest commit: the highest {@code NNNNNNNNNNNNNNNNNNNN.json} of its Delta log
+   * and the operation metrics of its {@code commitInfo} action, read as files (the Delta
+   * protocol's commit files; Delta never removes the latest one). Cost: one listing of the log
+   * and one small file read, no Spark job.
+   */
   public Commit lastCommit(TableSpec spec) {
-    Row last = DeltaTable.forPath(spark, path(spec)).history(1)
-        .select("version", "operationMetrics").first();
-    Map<String, String> metrics = last.isNullAt(1) ? Map.of() : last.getJavaMap(1);
-    return new Commit(last.getLong(0), metrics);
+    Path log = new Path(path(spec), "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      long version = -1;
+      for (FileStatus f : fs.listStatus(log)) {
+        Matcher m = COMMIT_FILE.matcher(f.getPath().getName());
+        if (m.matches()) {
+          version = Math.max(version, Long.parseLong(m.group(1)));
+        }
+      }
+      if (version < 0) {
+        throw new IllegalStateException("no commit in " + log);
+      }
+      Map<String, String> metrics = new HashMap<>();
+      Path commit = new Path(log, String.format("%020d.json", version));
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(fs.open(commit),
+          StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          JsonNode info = JSON.readTree(line).path("commitInfo").path("operationMetrics");
+          info.fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asText()));
+        }
+      }
+      return new Commit(version, Map.copyOf(metrics));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the Delta log " + log, e);
+    }
   }
 
   private void registerExistingTables() {
