@@ -51,7 +51,10 @@ class ChurnRegistryTest {
     String end = "2026-03-16";
     f.run(new GenerateJob(), conf);
     f.run(new IngestJob(), conf, "--from", "2026-01-01", "--to", end);
-    f.run(new FeaturesJob(), conf, "--from", "2026-01-01", "--to", end);
+    // A backfill to the day before, then that day's night, as production runs them: both
+    // days get tags, so both scorings below plan plays and the frequency cap has work to do.
+    f.run(new FeaturesJob(), conf, "--from", "2026-01-01", "--to", "2026-03-15");
+    f.run(new FeaturesJob(), conf, "--date", end);
 
     f.run(new ChurnTrainJob(), conf, "--date", end);
     assertEquals(Map.of(1, "champion"), statuses(f), "the first model becomes champion");
