@@ -85,7 +85,16 @@ def counts(conf, date: str) -> dict[str, int]:
             (line.split("\t") for line in out.strip().splitlines()[1:])}
 
 
-def test_one_nightly_run_writes_every_curated_table_of_its_date(lake):
+def assert_the_night_is_in_every_table(conf, date: str, applications: int):
+    rows = counts(conf, date)
+    for table, n in rows.items():
+        assert n > 0, f"{table} has no rows for {date}: {rows}"
+    assert rows["gold.kpi_daily"] == 14
+    assert rows["nightly job runs"] == 5, "ingest, features, churn-score, attribution, kpi"
+    assert rows["applications"] == applications, rows
+
+
+def test_both_shapes_of_the_night_write_every_curated_table_of_their_date(lake):
     root, conf = lake
     dags = DagBag(dag_folder=str(DAGS))
     run = dags.get_dag("community_nightly").test(
@@ -94,21 +103,11 @@ def test_one_nightly_run_writes_every_curated_table_of_its_date(lake):
     assert {ti.task_id: ti.state for ti in run.get_task_instances()} == {
         t: "success" for t in ("wait_for_raw_folder", "ingest", "features", "churn_score",
                                "attribution", "kpi")}
+    assert_the_night_is_in_every_table(conf, DATE, applications=5)
 
-    rows = counts(conf, DATE)
-    for table, n in rows.items():
-        assert n > 0, f"{table} has no rows for {DATE}: {rows}"
-    assert rows["gold.kpi_daily"] == 14
-    assert rows["nightly job runs"] == 5, "ingest, features, churn-score, attribution, kpi"
-    assert rows["applications"] == 5, "a Spark application per task"
-
+    # The next night as one application: one spark-submit, each step still recorded.
     single = dags.get_dag("community_nightly_single").test(
         logical_date=datetime(2026, 3, 17, tzinfo=timezone.utc), run_conf=run_conf(root, conf))
     assert {ti.task_id: ti.state for ti in single.get_task_instances()} == {
         "wait_for_raw_folder": "success", "nightly": "success"}
-    rows = counts(conf, NEXT)
-    for table, n in rows.items():
-        assert n > 0, f"{table} has no rows for {NEXT}: {rows}"
-    assert rows["gold.kpi_daily"] == 14
-    assert rows["nightly job runs"] == 5, "each step of the one application recorded"
-    assert rows["applications"] == 1, "the night as one Spark application"
+    assert_the_night_is_in_every_table(conf, NEXT, applications=1)
