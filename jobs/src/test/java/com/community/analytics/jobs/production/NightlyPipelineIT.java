@@ -92,10 +92,20 @@ class NightlyPipelineIT {
       FileUtil.copy(FileSystem.getLocal(hadoop), new org.apache.hadoop.fs.Path(
           history.lake.resolve("raw").toUri()), s3fs, new org.apache.hadoop.fs.Path(
           "s3a://lake/raw"), false, hadoop);
-      // The shared history's tables become objects in the bucket; the night runs on them.
+      FileUtil.copy(FileSystem.getLocal(hadoop), new org.apache.hadoop.fs.Path(
+          history.lake.resolve("models").toUri()), s3fs, new org.apache.hadoop.fs.Path(
+          "s3a://lake/models"), false, hadoop);
+      // The shared history's tables become objects in the bucket, the champion's registry
+      // entry pointing at its copy there, as when a lake moves; the night runs on them.
       FileUtil.copy(FileSystem.getLocal(hadoop), new org.apache.hadoop.fs.Path(
           history.warehouse.toUri()), FileSystem.get(URI.create("s3a://warehouse/"), hadoop),
           new org.apache.hadoop.fs.Path("s3a://warehouse/curated"), false, hadoop);
+      spark.sql("UPDATE delta.`s3a://warehouse/curated/ml/churn_models` SET path = "
+          + "concat('s3a://lake', substring(path, " + (history.lake.toUri().getPath()
+          .replaceAll("/$", "").length() + 1) + "))");
+      assertTrue(spark.read().format("delta").load("s3a://warehouse/curated/ml/churn_models")
+          .where("path NOT LIKE 's3a://lake/models/churn/v%'").isEmpty(),
+          "every model is loaded from the bucket");
 
       JobFixture f = new JobFixture(dir, "s3a://lake", "s3a://warehouse/curated");
       f.extraYaml = NightlyPipeline.SETTINGS;

@@ -6,11 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  * covers the recipe, the business rules in {@code conf/} and the project's classes on the
  * classpath, so a change to any of them builds a new one and a stale fixture is never used.
  *
- * <p>Shared read-only: a test that runs a job on it takes {@link #copy} (its own warehouse over
- * the shared lake, which no job writes to); one that also changes the lake copies that too.
+ * <p>Shared read-only: a test that runs a job on it takes {@link #copy}, its own warehouse over
+ * the shared lake; one that adds raw files or trains a churn model (churn-train saves models
+ * under the lake) needs a lake of its own.
  * Cost: the recipe's jobs once per build, then a folder copy per test class.
  */
 public final class SharedFixture {
@@ -77,7 +78,10 @@ public final class SharedFixture {
     return f;
   }
 
-  /** A warehouse of its own under {@code root}, a copy of the fixture's, over its lake. */
+  /**
+   * A warehouse of its own under {@code root}, a copy of the fixture's, over its lake (read
+   * only: no raw files added, no churn-train).
+   */
   public static JobFixture copy(Recipe recipe, Path root) {
     JobFixture shared = get(recipe);
     JobFixture f = new JobFixture(root, shared.lake);
@@ -86,35 +90,31 @@ public final class SharedFixture {
     return f;
   }
 
-  /** As {@link #copy}, with a copy of the lake too, for a test that adds raw files. */
-  public static JobFixture copyWithLake(Recipe recipe, Path root) {
-    JobFixture shared = get(recipe);
-    JobFixture f = new JobFixture(root);
-    f.extraYaml = recipe.extraYaml();
-    copyTree(shared.lake, f.lake);
-    copyTree(shared.warehouse, f.warehouse);
-    return f;
-  }
-
+  /**
+   * Builds in place (tables record absolute paths, e.g. a churn model's folder in the lake, so
+   * the fixture cannot be built elsewhere and moved), under a file lock so that two test JVMs
+   * never build the same recipe at once; a folder without READY is a build that died and is
+   * built again.
+   */
   private static void build(Recipe recipe, Path dir) {
-    Path building = FIXTURES.resolve(recipe.key() + ".building-" + UUID.randomUUID());
     try {
-      JobFixture f = new JobFixture(building);
-      f.extraYaml = recipe.extraYaml();
-      f.run(job("generate"), recipe.conf());
-      for (List<String> step : recipe.steps()) {
-        f.run(job(step.get(0)), recipe.conf(), step.subList(1, step.size())
-            .toArray(new String[0]));
-      }
-      Files.writeString(building.resolve("READY"), recipe.toString());
-      try {
-        Files.move(building, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-        // Another JVM finished the same recipe first: use its fixture.
-        deleteTree(building);
+      Files.createDirectories(FIXTURES);
+      try (FileChannel lock = FileChannel.open(FIXTURES.resolve(recipe.key() + ".lock"),
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+        if (Files.exists(dir.resolve("READY"))) {
+          return;
+        }
+        deleteTree(dir);
+        JobFixture f = new JobFixture(dir);
+        f.extraYaml = recipe.extraYaml();
+        f.run(job("generate"), recipe.conf());
+        for (List<String> step : recipe.steps()) {
+          f.run(job(step.get(0)), recipe.conf(), step.subList(1, step.size())
+              .toArray(new String[0]));
+        }
+        Files.writeString(dir.resolve("READY"), recipe.toString());
       }
     } catch (Exception e) {
-      deleteTree(building);
       throw new IllegalStateException("building fixture " + recipe.name() + " failed", e);
     }
   }
