@@ -81,17 +81,16 @@ class CliProcessTest {
     JobProcess.Result ingest = main(config, "ingest", "--date", DAY.toString());
     assertEquals(0, ingest.code(), ingest.err());
 
-    JobProcess.Result count = main(config, "sql", "--format", "tsv",
-        "select count(*) as n from silver.events");
-    assertEquals(0, count.code(), count.err());
-    assertEquals("n\n1\n", count.out());
-
-    JobProcess.Result runs = main(config, "sql", "--format", "tsv",
-        "select job, status, rows_read, "
+    // One later run, two statements: a count and the run log.
+    JobProcess.Result later = main(config, "sql", "--format", "tsv",
+        "select count(*) as n from silver.events; select job, status, rows_read, "
         + "counts['accepted'] + counts['duplicates'] + counts['quarantined'] as accounted, error "
         + "from ops.job_runs order by started_at");
-    assertEquals(0, runs.code(), runs.err());
-    List<String> lines = runs.out().lines().toList();
+    assertEquals(0, later.code(), later.err());
+    String[] results = later.out().split("\n\n");
+    assertEquals(2, results.length, later.out());
+    assertEquals("n\n1", results[0]);
+    List<String> lines = results[1].lines().toList();
     assertEquals("ingest\tfailed\t0\tNULL\traw events folder missing: " + f.lake.toUri().getPath()
         .replaceAll("/$", "") + "/raw/events/dt=2026-11-21", lines.get(1).replace("file:", ""));
     assertEquals("ingest\tsucceeded\t3\t3\tNULL", lines.get(2));
@@ -130,7 +129,10 @@ class CliProcessTest {
         "one application");
   }
 
-  /** {@code sql} without a query: statements from standard input, one session for all. */
+  /**
+   * {@code sql} without a query: statements from standard input, one session for all, and
+   * {@code \echo} lines printed between results.
+   */
   @Test
   void sqlReadsManyStatementsFromStandardInputInOneSession() throws Exception {
     JobFixture f = new JobFixture(tmp);
@@ -142,6 +144,8 @@ class CliProcessTest {
     Path config = writeConfig(f);
     Path script = Files.writeString(tmp.resolve("queries.sql"), String.join("\n",
         "select count(*) as n from silver.events;",
+        "\\echo",
+        "  \\echo == events by type",
         "select event_type, count(*) as n from silver.events",
         "  group by event_type order by event_type;",
         "select count(distinct user_id) as members from silver.events; select 'a;b' as s;",
@@ -159,7 +163,9 @@ class CliProcessTest {
     JobProcess.Result sql = JobProcess.start(tmp, "sql", cmd, Map.of(), script).await(3);
     assertEquals(1, sql.code(), "one statement failed: " + sql.err());
     // The failed statement prints nothing; the view's creation prints an empty result.
-    assertEquals(String.join("\n", "n", "3", "", "event_type\tn", "like\t1", "login\t2", "",
+    // \echo lines print their text in place of the blank line between two results.
+    assertEquals(String.join("\n", "n", "3", "", "== events by type", "event_type\tn", "like\t1",
+        "login\t2", "",
         "members", "2", "", "s", "a;b", "", "", "", "n", "2", "",
         "key\tvalue", "spark.sql.shuffle.partitions\t3", "",
         "key\tvalue", "spark.sql.shuffle.partitions\t3", "",

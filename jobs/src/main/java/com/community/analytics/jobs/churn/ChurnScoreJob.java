@@ -22,7 +22,9 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>Inputs: ml.churn_models (the champion), gold.user_state and gold.user_activity_daily (to
  * D), gold.user_tags on D (lifecycle), silver.events (push_sent in the cap window) and earlier
  * gold.retention_actions. Outputs: gold.churn_scores, ml.churn_drift, gold.retention_actions for
- * D. Cost: one feature build, one model transform, one aggregation per feature for drift.
+ * D. Cost: one feature build, one model transform, one aggregation for the drift of all features.
  */
 public final class ChurnScoreJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(ChurnScoreJob.class);
@@ -153,16 +155,24 @@ public final class ChurnScoreJob implements Job {
 
   private static List<Row> drift(Dataset<Row> profile, Dataset<Row> features, Date day,
       int version, double threshold) {
-    List<Row> out = new ArrayList<>();
+    Map<String, double[]> edges = new LinkedHashMap<>();
+    Map<String, double[]> expected = new LinkedHashMap<>();
     for (Row p : profile.collectAsList()) {
-      String feature = p.getString(0);
-      double[] edges = p.<Double>getList(1).stream().mapToDouble(Double::doubleValue).toArray();
-      double[] expected = p.<Double>getList(2).stream().mapToDouble(Double::doubleValue)
-          .toArray();
-      double psi = Psi.of(expected, FeatureProfile.shares(features, feature, edges));
-      out.add(RowFactory.create(day, feature, psi, psi >= threshold, version));
+      String feature = p.getString(p.fieldIndex("feature"));
+      edges.put(feature, doubles(p.getList(p.fieldIndex("edges"))));
+      expected.put(feature, doubles(p.getList(p.fieldIndex("shares"))));
     }
+    Map<String, double[]> actual = FeatureProfile.shares(features, edges);
+    List<Row> out = new ArrayList<>();
+    expected.forEach((feature, shares) -> {
+      double psi = Psi.of(shares, actual.get(feature));
+      out.add(RowFactory.create(day, feature, psi, psi >= threshold, version));
+    });
     return out;
+  }
+
+  private static double[] doubles(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /**

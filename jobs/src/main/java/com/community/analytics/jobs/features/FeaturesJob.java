@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * earliest touched date to D), and for the snapshot dates (D, and in a backfill every {@code
  * features.snapshot_every_days}-th day) gold.user_ltv, gold.ltv_model_fits and gold.user_tags.
  *
- * <p>Cost: nightly, state(D) = state(D-1) + day D, reading five daily partitions; a date range
- * without the previous day's state is computed from history in one pass instead. LTV fits run on
+ * <p>Cost: nightly, state(D) = state(D-1) + day D (and the days late events touched, in the
+ * same pass), reading four daily partitions per day; a date range without the previous day's
+ * state is computed from history in one pass instead. LTV fits run on
  * the driver over summaries of at most {@code ltv.fit_max_summary_rows} rows; three small
  * collects per snapshot batch.
  */
@@ -175,15 +176,13 @@ public final class FeaturesJob implements Job {
     boolean havePrevious = ctx.warehouse().exists(table) && !ctx.warehouse().read(table)
         .where(col("as_of_date").equalTo(lit(Date.valueOf(before)))).limit(1).isEmpty();
     if (havePrevious && days <= ctx.config().getInt(MAX_INCREMENTAL_DAYS)) {
-      for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
-        Dataset<Row> next = UserState.advance(stateOn(ctx, day.minusDays(1)),
-            activityOn(ctx, day), activityOn(ctx, day.minusDays(7)),
-            activityOn(ctx, day.minusDays(30)), activityOn(ctx, day.minusDays(90)), users, day);
-        LocalDate d = day;
-        long rows = Phases.run(spark, name(), "advance gold.user_state to " + day, () ->
-            ctx.writer().replace(table, next, "as_of_date = '" + d + "'"));
-        ctx.metrics().addWritten(table.name(), rows);
-      }
+      Dataset<Row> next = UserState.advance(stateOn(ctx, before),
+          ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY).where(col("activity_date")
+              .isin(DateRange.sqlValues(UserState.advanceReads(from, to)))), users, from, to);
+      long rows = Phases.run(spark, name(), "advance gold.user_state " + from + ".." + to, () ->
+          ctx.writer().replace(table, next, "as_of_date >= '" + from + "' AND as_of_date <= '"
+              + to + "'"));
+      ctx.metrics().addWritten(table.name(), rows);
       ctx.metrics().count("state_days_incremental", days);
     } else {
       LOG.info("features: state {}..{} computed from history ({})", from, to,
@@ -202,11 +201,6 @@ public final class FeaturesJob implements Job {
   private static Dataset<Row> stateOn(JobContext ctx, LocalDate day) {
     return ctx.warehouse().read(FeatureTables.USER_STATE)
         .where(col("as_of_date").equalTo(lit(Date.valueOf(day))));
-  }
-
-  private static Dataset<Row> activityOn(JobContext ctx, LocalDate day) {
-    return ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
-        .where(col("activity_date").equalTo(lit(Date.valueOf(day))));
   }
 
   /** Fits per snapshot date, predictions, and both tables. Returns LTV rows with their tier. */

@@ -3,8 +3,10 @@ package com.community.analytics.jobs.features;
 import com.community.analytics.common.spark.JoinKeys;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.last;
 import static org.apache.spark.sql.functions.least;
@@ -30,9 +32,10 @@ import org.apache.spark.sql.types.DataTypes;
  * Cumulative member state per day, two ways that must agree exactly (a test holds them equal):
  *
  * <ul>
- *   <li>{@link #advance}: the nightly path, state(D) from state(D-1), day D's activity and the
- *       activity of the days leaving the 7, 30 and 90-day windows. Cost: bounded by the members
- *       and five daily partitions, whatever the length of history; two shuffles (joins).
+ *   <li>{@link #advance}: the nightly path, the days [from, to] from state(from-1), the days'
+ *       activity and the activity of the days leaving the 7, 30 and 90-day windows, in one
+ *       pass. Cost: bounded by the members and four daily partitions per day, whatever the
+ *       length of history; one shuffle by member.
  *   <li>{@link #fromHistory}: the backfill path, every day of a range straight from all activity
  *       up to its end, with window functions over a member x day grid. Cost: grows with history
  *       (members x days); one shuffle by member.
@@ -53,71 +56,145 @@ public final class UserState {
         col("membership_tier").as("u_tier"), col("follower_count").as("u_followers"));
   }
 
-  /** state(D) from state(D-1) ({@code previous}, possibly empty) and the day's activity. */
-  public static Dataset<Row> advance(Dataset<Row> previous, Dataset<Row> today,
-      Dataset<Row> leaving7, Dataset<Row> leaving30, Dataset<Row> leaving90, Dataset<Row> users,
-      LocalDate day) {
-    Column d = lit(Date.valueOf(day));
+  /** The rolling windows of the state, in days. */
+  public static final List<Integer> WINDOWS = List.of(7, 30, 90);
+
+  /**
+   * The activity dates {@link #advance} reads for the days [from, to]: those days and the days
+   * leaving each window on them.
+   */
+  public static List<LocalDate> advanceReads(LocalDate from, LocalDate to) {
+    java.util.TreeSet<LocalDate> dates = new java.util.TreeSet<>();
+    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+      dates.add(d);
+      for (int w : WINDOWS) {
+        dates.add(d.minusDays(w));
+      }
+    }
+    return List.copyOf(dates);
+  }
+
+  /**
+   * Every day of [from, to] from state(from-1) ({@code previous}, possibly empty): state(D) =
+   * state(D-1) + day D's activity - the activity of the days leaving the 7, 30 and 90-day
+   * windows, so the state of D is the previous state plus the running sum of those increments
+   * over [from, D]. {@code activity} needs only the dates of {@link #advanceReads}. Cost:
+   * bounded by the members and 4 x (to - from + 1) daily partitions, whatever the length of
+   * history; one shuffle by member.
+   */
+  public static Dataset<Row> advance(Dataset<Row> previous, Dataset<Row> activity,
+      Dataset<Row> users, LocalDate from, LocalDate to) {
+    Column first = lit(Date.valueOf(from));
+    Column end = lit(Date.valueOf(to));
     Dataset<Row> p = prefix(previous, "p_");
-    Dataset<Row> t = prefix(today, "t_");
-    Dataset<Row> newlyRegistered = users.where(col("u_registered").leq(d)).select("user_id");
-    Dataset<Row> members = p.select(col("p_user_id").as("user_id"))
-        .union(t.select(col("t_user_id").as("user_id"))).union(newlyRegistered).distinct();
-
-    Dataset<Row> j = members
+    Dataset<Row> inRange = activity.where(col("activity_date").between(first, end));
+    // A member's first day: the range's first day if it has a previous state, else its first
+    // event or registration in the range (registered earlier without a state: the first day).
+    Dataset<Row> starts = p.select(col("p_user_id").as("user_id"), first.as("start"))
+        .union(inRange.groupBy("user_id").agg(min("activity_date").as("start")))
+        .union(users.where(col("u_registered").leq(end)).select(col("user_id"),
+            greatest(col("u_registered"), first).as("start")))
+        .groupBy("user_id").agg(min("start").as("start"));
+    Dataset<Row> grid = starts.select(col("user_id"),
+        explode(sequence(col("start"), end)).as("as_of_date"));
+    Dataset<Row> dense = grid
+        .join(onDay(inRange, 0, "t_"), JoinKeys.on("user_id", "as_of_date"), "left")
+        .join(onDay(activity.select("user_id", "activity_date", "is_active"), 7, "w7_"),
+            JoinKeys.on("user_id", "as_of_date"), "left")
+        .join(onDay(activity.select("user_id", "activity_date", "is_active", "events",
+            "content_interactions", "n_share", "n_push_sent", "n_push_open"), 30, "w30_"),
+            JoinKeys.on("user_id", "as_of_date"), "left")
+        .join(onDay(activity.select("user_id", "activity_date", "is_active", "gmv"), 90,
+            "w90_"), JoinKeys.on("user_id", "as_of_date"), "left")
         .join(p, col("user_id").equalTo(col("p_user_id")), "left")
-        .join(t, col("user_id").equalTo(col("t_user_id")), "left")
-        .join(prefix(leaving7.select("user_id", "is_active"), "w7_"),
-            col("user_id").equalTo(col("w7_user_id")), "left")
-        .join(prefix(leaving30.select("user_id", "is_active", "events", "content_interactions",
-            "n_share",
-            "n_push_sent", "n_push_open"), "w30_"), col("user_id").equalTo(col("w30_user_id")),
-            "left")
-        .join(prefix(leaving90.select("user_id", "is_active", "gmv"), "w90_"),
-            col("user_id").equalTo(col("w90_user_id")), "left")
-        .join(users, "user_id", "left");
+        .join(users, JoinKeys.on("user_id"), "left");
 
+    WindowSpec byDay = Window.partitionBy("user_id").orderBy("as_of_date");
+    WindowSpec upToDay = byDay.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    WindowSpec beforeDay = byDay.rowsBetween(Window.unboundedPreceding(), -1);
     Column active = coalesce(col("t_is_active"), lit(false));
     Column bought = coalesce(col("t_n_purchase"), lit(0L)).gt(0);
-    return j.select(
+    Column day = col("as_of_date");
+
+    Dataset<Row> withGap = dense
+        .withColumn("prior_active", coalesce(max(when(active, day)).over(beforeDay),
+            col("p_last_active_date")))
+        .withColumn("gap_here", when(active, datediff(day, col("prior_active"))));
+    return withGap.select(
         col("user_id"),
-        d.as("as_of_date"),
+        day,
         coalesce(col("u_registered"), col("p_registered_date"),
-            when(coalesce(col("t_n_register"), lit(0L)).gt(0), d)).as("registered_date"),
-        coalesce(col("p_first_seen_date"), when(col("t_user_id").isNotNull(), d))
-            .as("first_seen_date"),
-        when(active, d).otherwise(col("p_last_active_date")).as("last_active_date"),
-        when(active, datediff(d, col("p_last_active_date")))
-            .otherwise(col("p_previous_active_gap_days")).as("previous_active_gap_days"),
-        plus("p_active_days", active).as("active_days"),
-        window("active_days_7", active, flag("w7_is_active")).as("active_days_7"),
-        window("active_days_30", active, flag("w30_is_active")).as("active_days_30"),
-        window("active_days_90", active, flag("w90_is_active")).as("active_days_90"),
-        rolling("events_30", "t_events", "w30_events").as("events_30"),
-        rolling("interactions_30", "t_content_interactions", "w30_content_interactions")
-            .as("interactions_30"),
-        rolling("shares_30", "t_n_share", "w30_n_share").as("shares_30"),
-        rolling("push_sent_30", "t_n_push_sent", "w30_n_push_sent").as("push_sent_30"),
-        rolling("push_open_30", "t_n_push_open", "w30_n_push_open").as("push_open_30"),
-        coalesce(col("p_gmv_90"), lit(0).cast(MONEY))
-            .plus(coalesce(col("t_gmv"), lit(0).cast(MONEY)))
-            .minus(coalesce(col("w90_gmv"), lit(0).cast(MONEY))).cast(MONEY).as("gmv_90"),
-        coalesce(col("p_first_purchase_date"), when(bought, d)).as("first_purchase_date"),
-        when(bought, d).otherwise(col("p_last_purchase_date")).as("last_purchase_date"),
-        plus("p_purchase_days", bought).as("purchase_days"),
-        total("orders", "t_n_purchase").as("orders"),
-        coalesce(col("p_gmv"), lit(0).cast(MONEY)).plus(coalesce(col("t_gmv"),
-            lit(0).cast(MONEY))).cast(MONEY).as("gmv"),
-        total("refunds", "t_n_refund").as("refunds"),
-        coalesce(col("p_refund_amount"), lit(0).cast(MONEY)).plus(coalesce(
-            col("t_refund_amount"), lit(0).cast(MONEY))).cast(MONEY).as("refund_amount"),
-        total("complaints", "t_n_complaint").as("complaints"),
-        total("posts", "t_n_post").as("posts"),
-        total("original_posts", "t_original_posts").as("original_posts"),
-        coalesce(col("t_membership_tier_set"), col("p_membership_tier"), col("u_tier"),
-            lit("basic")).as("membership_tier"),
+            min(when(coalesce(col("t_n_register"), lit(0L)).gt(0), day)).over(upToDay))
+            .as("registered_date"),
+        coalesce(col("p_first_seen_date"), min(when(col("t_user_id").isNotNull(), day))
+            .over(upToDay)).as("first_seen_date"),
+        coalesce(max(when(active, day)).over(upToDay), col("p_last_active_date"))
+            .as("last_active_date"),
+        coalesce(last(col("gap_here"), true).over(upToDay), col("p_previous_active_gap_days"))
+            .as("previous_active_gap_days"),
+        carried("active_days", count(active, upToDay)).as("active_days"),
+        carried("active_days_7", sum(flagged(active).minus(flagged(flag("w7_is_active"))))
+            .over(upToDay)).as("active_days_7"),
+        carried("active_days_30", sum(flagged(active).minus(flagged(flag("w30_is_active"))))
+            .over(upToDay)).as("active_days_30"),
+        carried("active_days_90", sum(flagged(active).minus(flagged(flag("w90_is_active"))))
+            .over(upToDay)).as("active_days_90"),
+        carried("events_30", rolling("t_events", "w30_events", upToDay)).as("events_30"),
+        carried("interactions_30", rolling("t_content_interactions",
+            "w30_content_interactions", upToDay)).as("interactions_30"),
+        carried("shares_30", rolling("t_n_share", "w30_n_share", upToDay)).as("shares_30"),
+        carried("push_sent_30", rolling("t_n_push_sent", "w30_n_push_sent", upToDay))
+            .as("push_sent_30"),
+        carried("push_open_30", rolling("t_n_push_open", "w30_n_push_open", upToDay))
+            .as("push_open_30"),
+        coalesce(col("p_gmv_90"), lit(0).cast(MONEY)).plus(sum(coalesce(col("t_gmv"),
+            lit(0).cast(MONEY)).minus(coalesce(col("w90_gmv"), lit(0).cast(MONEY))))
+            .over(upToDay)).cast(MONEY).as("gmv_90"),
+        coalesce(col("p_first_purchase_date"), min(when(bought, day)).over(upToDay))
+            .as("first_purchase_date"),
+        coalesce(max(when(bought, day)).over(upToDay), col("p_last_purchase_date"))
+            .as("last_purchase_date"),
+        carried("purchase_days", count(bought, upToDay)).as("purchase_days"),
+        carried("orders", sumOf("t_n_purchase", upToDay)).as("orders"),
+        coalesce(col("p_gmv"), lit(0).cast(MONEY)).plus(money("t_gmv", upToDay))
+            .cast(MONEY).as("gmv"),
+        carried("refunds", sumOf("t_n_refund", upToDay)).as("refunds"),
+        coalesce(col("p_refund_amount"), lit(0).cast(MONEY)).plus(money("t_refund_amount",
+            upToDay)).cast(MONEY).as("refund_amount"),
+        carried("complaints", sumOf("t_n_complaint", upToDay)).as("complaints"),
+        carried("posts", sumOf("t_n_post", upToDay)).as("posts"),
+        carried("original_posts", sumOf("t_original_posts", upToDay)).as("original_posts"),
+        coalesce(last(col("t_membership_tier_set"), true).over(upToDay),
+            col("p_membership_tier"), col("u_tier"), lit("basic")).as("membership_tier"),
         col("u_followers").as("follower_count"))
         .selectExpr(stateColumns());
+  }
+
+  /** Activity rows as of the day {@code days} after their date, columns prefixed. */
+  private static Dataset<Row> onDay(Dataset<Row> activity, int days, String prefix) {
+    Dataset<Row> shifted = activity.withColumn("as_of_date", date_add(col("activity_date"),
+        days)).drop("activity_date");
+    Dataset<Row> out = shifted;
+    for (String c : shifted.columns()) {
+      if (!c.equals("user_id") && !c.equals("as_of_date")) {
+        out = out.withColumnRenamed(c, prefix + c);
+      }
+    }
+    // t_user_id marks a day with activity (first_seen_date).
+    return days == 0 ? out.withColumn("t_user_id", col("user_id")) : out;
+  }
+
+  private static Column carried(String previous, Column sinceFirstDay) {
+    return coalesce(col("p_" + previous), lit(0L)).plus(sinceFirstDay);
+  }
+
+  private static Column flagged(Column condition) {
+    return when(condition, 1L).otherwise(0L);
+  }
+
+  private static Column rolling(String today, String leaving, WindowSpec frame) {
+    return sum(coalesce(col(today), lit(0L)).minus(coalesce(col(leaving), lit(0L))))
+        .over(frame);
   }
 
   /**
@@ -200,24 +277,6 @@ public final class UserState {
 
   private static Column flag(String column) {
     return coalesce(col(column), lit(false));
-  }
-
-  private static Column plus(String previous, Column condition) {
-    return coalesce(col(previous), lit(0L)).plus(when(condition, 1L).otherwise(0L));
-  }
-
-  private static Column window(String previous, Column active, Column leaving) {
-    return coalesce(col("p_" + previous), lit(0L)).plus(when(active, 1L).otherwise(0L))
-        .minus(when(leaving, 1L).otherwise(0L));
-  }
-
-  private static Column rolling(String previous, String today, String leaving) {
-    return coalesce(col("p_" + previous), lit(0L)).plus(coalesce(col(today), lit(0L)))
-        .minus(coalesce(col(leaving), lit(0L)));
-  }
-
-  private static Column total(String previous, String today) {
-    return coalesce(col("p_" + previous), lit(0L)).plus(coalesce(col(today), lit(0L)));
   }
 
   private static Column count(Column condition, WindowSpec frame) {

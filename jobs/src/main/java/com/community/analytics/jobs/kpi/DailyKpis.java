@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sequence;
@@ -31,7 +33,7 @@ import org.apache.spark.sql.types.DataTypes;
  *
  * <p>The activity rows must cover [from - max(mau_days - 1, 7), to]: MAU looks back mau_days
  * and day-7 retention 7 days. Cost: a few aggregations of that window (MAU explodes each active
- * member-day into the mau_days dates it counts for); no collect.
+ * member-day into the dates of [from, to] it counts for); no collect.
  */
 public final class DailyKpis {
   private DailyKpis() {}
@@ -64,10 +66,14 @@ public final class DailyKpis {
             sum("gmv").cast(DataTypes.DoubleType).as("gmv"),
             sum("n_complaint").as("complaints"));
 
-    Dataset<Row> mau = activity.where(col("is_active"))
-        .select(col("user_id"), explode(sequence(col("activity_date"),
-            date_add(col("activity_date"), s.mauDays() - 1))).as("date"))
-        .where(inRange)
+    // Each active member-day counts for the dates [day, day + mau_days - 1]; only those in
+    // [from, to] are generated (a nightly board needs 8 dates, not 30 per member-day).
+    Column lastCounted = date_add(col("activity_date"), s.mauDays() - 1);
+    Dataset<Row> mau = activity.where(col("is_active")
+            .and(lastCounted.geq(lit(Date.valueOf(from))))
+            .and(col("activity_date").leq(lit(Date.valueOf(to)))))
+        .select(col("user_id"), explode(sequence(greatest(col("activity_date"),
+            lit(Date.valueOf(from))), least(lastCounted, lit(Date.valueOf(to))))).as("date"))
         .groupBy("date").agg(countDistinct("user_id").as("mau"));
 
     Dataset<Row> wide = dates.join(daily, "date", "left").join(mau, "date", "left")

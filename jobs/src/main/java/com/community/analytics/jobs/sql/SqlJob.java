@@ -22,7 +22,8 @@ import org.apache.spark.sql.Row;
  * {@code sql "select ..."}: runs queries against the catalog (tables resolve by name) and
  * prints each result, as an aligned table or tab-separated values for scripts. Without a query
  * it reads statements from standard input, each ended by {@code ;} (a prompt when input is a
- * terminal), so one session serves many queries; a failing statement prints one line and the
+ * terminal), so one session serves many queries; a line {@code \echo text} between statements
+ * prints its text (for scripts such as the demo); a failing statement prints one line and the
  * session goes on, and the exit code is then 1. Read-only, so it is not recorded in
  * ops.job_runs. Cost: each query, then a collect of at most {@code sql.max_rows} rows to the
  * driver.
@@ -30,6 +31,9 @@ import org.apache.spark.sql.Row;
 public final class SqlJob implements Job {
   public static final ConfigKey MAX_ROWS = ConfigKey.integer("sql.max_rows", 1000,
       "most rows the sql job prints");
+
+  /** A line of standard input that prints its text instead of running (psql's meta-command). */
+  static final String ECHO = "\\echo";
 
   private final InputStream in;
   private final PrintStream out;
@@ -106,12 +110,22 @@ public final class SqlJob implements Job {
     StringBuilder pending = new StringBuilder();
     int run = 0;
     int failed = 0;
+    boolean afterResult = false;
     while (true) {
       if (prompt) {
         out.print(pending.toString().isBlank() ? "sql> " : "  -> ");
         out.flush();
       }
       String line = reader.readLine();
+      String command = line == null ? "" : line.stripLeading();
+      if (pending.toString().isBlank() && (command.equals(ECHO)
+          || command.startsWith(ECHO + " "))) {
+        // A script's own text between results, as psql's \echo prints it.
+        out.println(command.substring(ECHO.length()).replaceFirst("^ ", ""));
+        out.flush();
+        afterResult = false;
+        continue;
+      }
       Split split = split(line == null ? pending.toString() : pending + line + "\n");
       List<String> ready = new java.util.ArrayList<>(split.complete());
       if (line == null && !split.rest().isBlank()) {
@@ -123,7 +137,8 @@ public final class SqlJob implements Job {
         run++;
         try {
           String result = result(ctx, statement, maxRows, format);
-          out.print((run - failed > 1 ? "\n" : "") + result);
+          out.print((afterResult ? "\n" : "") + result);
+          afterResult = true;
         } catch (Exception e) {
           failed++;
           err.println("error: " + JobRunner.oneLine(e));

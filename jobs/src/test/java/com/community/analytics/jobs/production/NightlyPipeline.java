@@ -17,8 +17,7 @@ final class NightlyPipeline {
   static final LocalDate START = LocalDate.of(2026, 1, 1);
   static final int DAYS = 60;
   static final LocalDate DATE = START.plusDays(DAYS - 1);
-  static final List<String> NIGHTLY_JOBS = List.of("ingest", "features", "churn-score",
-      "attribution", "kpi");
+  static final List<String> NIGHTLY_JOBS = Main.NIGHT;
   /** Small enough for CI, big enough for three churn cutoffs and every table. */
   static final String SETTINGS = "generator: {members: 300, days: " + DAYS + ", start_date: '"
       + START + "', partitions: 1}\nchurn:\n  cutoffs: 3\n  grid:\n"
@@ -43,6 +42,11 @@ final class NightlyPipeline {
   /** The nightly job's arguments for {@link #DATE}. */
   static List<String> nightlyArgs(String job) {
     return List.of(job, "--date", DATE.toString());
+  }
+
+  /** The night of {@link #DATE} as one application: {@code nightly}, its default steps. */
+  static List<String> oneApplicationArgs() {
+    return List.of("nightly", "--date", DATE.toString(), "--color", "never");
   }
 
   /** The nightly jobs of {@link #DATE}, in-process. */

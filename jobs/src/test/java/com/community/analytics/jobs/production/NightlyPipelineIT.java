@@ -28,10 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The nightly pipeline where production runs it, against a reference run on the local file
- * system in this JVM: once with the lake and the warehouse in s3a:// buckets of a real S3 server
- * (S3Proxy on 127.0.0.1), the nightly jobs in their own JVMs with the secret only in their
- * environment; once spark-submitted to a standalone cluster (master and worker JVMs from the
- * pinned pyspark distribution). Both must leave the same tables as the reference.
+ * system in this JVM, job by job: once with the lake and the warehouse in s3a:// buckets of a
+ * real S3 server (S3Proxy on 127.0.0.1), the night as one application ({@code nightly}) in its
+ * own JVM with the secret only in its environment; once spark-submitted to a standalone cluster
+ * (master and worker JVMs from the pinned pyspark distribution). Both must leave the same tables
+ * as the reference, and a succeeded run row per job. (Each job as its own application is run
+ * end to end by the community_nightly DAG test and by CliProcessTest.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NightlyPipelineIT {
@@ -116,13 +118,11 @@ class NightlyPipelineIT {
       jvm.addAll(List.of("-Dlog4j2.configurationFile=" + LOG_CONFIG,
           "-Dcommunity.log.dir=" + dir.resolve("logs")));
       StringBuilder output = new StringBuilder();
-      for (String job : NightlyPipeline.NIGHTLY_JOBS) {
-        JobProcess.Result r = JobProcess.run(dir, job, JobProcess.main(dir.resolve("sw"), jvm,
-            withConfig(NightlyPipeline.nightlyArgs(job), config)),
-            Map.of(ACCESS_ENV, s3.accessKey, SECRET_ENV, s3.secretKey), 10);
-        assertEquals(0, r.code(), job + ": " + r.err());
-        output.append(r.out()).append(r.err());
-      }
+      JobProcess.Result r = JobProcess.run(dir, "nightly", JobProcess.main(dir.resolve("sw"),
+          jvm, withConfig(NightlyPipeline.oneApplicationArgs(), config)),
+          Map.of(ACCESS_ENV, s3.accessKey, SECRET_ENV, s3.secretKey), 15);
+      assertEquals(0, r.code(), "nightly: " + r.err());
+      output.append(r.out()).append(r.err());
       output.append(Files.readString(dir.resolve("logs/community.log")));
 
       assertTrue(output.toString().contains("s3.secret_key=****"),
@@ -151,13 +151,11 @@ class NightlyPipelineIT {
     Path jar = LocalServices.requiredPath("community.jar");
     try (StandaloneCluster cluster = new StandaloneCluster(dir.resolve("spark"),
         LocalServices.requiredPath("community.spark.home"))) {
-      for (String job : NightlyPipeline.NIGHTLY_JOBS) {
-        JobProcess.Result r = JobProcess.run(dir, job, cluster.submit(jar,
-            withConfig(NightlyPipeline.nightlyArgs(job), config)), cluster.env(), 10);
-        assertEquals(0, r.code(), job + ": " + r.err());
-      }
-      assertEquals(NightlyPipeline.NIGHTLY_JOBS.size(), cluster.executorLogs().size(),
-          "each job ran its tasks in an executor the worker started");
+      JobProcess.Result r = JobProcess.run(dir, "nightly", cluster.submit(jar,
+          withConfig(NightlyPipeline.oneApplicationArgs(), config)), cluster.env(), 15);
+      assertEquals(0, r.code(), "nightly: " + r.err());
+      assertEquals(1, cluster.executorLogs().size(),
+          "the night ran its tasks in an executor the worker started");
     }
     assertEquals(succeededNightly(), nightlyRuns(f.warehouseRoot).stream().map(Row::toString)
         .toList());
