@@ -53,7 +53,7 @@ public final class JobProcess {
   public static List<String> main(Path sparkWarehouse, List<String> jvmOptions,
       List<String> args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-        "java").toString(), "-Xmx1g"));
+        "java").toString(), "-Xmx1g", "-XX:+UseParallelGC"));
     cmd.addAll(jvmOptions);
     for (String opt : System.getProperty("test.jvm.opens", "").split(" ")) {
       if (!opt.isBlank()) {
