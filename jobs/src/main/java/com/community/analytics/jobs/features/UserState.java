@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.when;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -57,14 +58,14 @@ public final class UserState {
   }
 
   /** The rolling windows of the state, in days. */
-  public static final List<Integer> WINDOWS = List.of(7, 30, 90);
+  private static final List<Integer> WINDOWS = List.of(7, 30, 90);
 
   /**
    * The activity dates {@link #advance} reads for the days [from, to]: those days and the days
    * leaving each window on them.
    */
   public static List<LocalDate> advanceReads(LocalDate from, LocalDate to) {
-    java.util.TreeSet<LocalDate> dates = new java.util.TreeSet<>();
+    TreeSet<LocalDate> dates = new TreeSet<>();
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       dates.add(d);
       for (int w : WINDOWS) {
@@ -98,14 +99,14 @@ public final class UserState {
     Dataset<Row> grid = starts.select(col("user_id"),
         explode(sequence(col("start"), end)).as("as_of_date"));
     Dataset<Row> dense = grid
-        .join(onDay(inRange, 0, "t_"), JoinKeys.on("user_id", "as_of_date"), "left")
-        .join(onDay(activity.select("user_id", "activity_date", "is_active"), 7, "w7_"),
-            JoinKeys.on("user_id", "as_of_date"), "left")
-        .join(onDay(activity.select("user_id", "activity_date", "is_active", "events",
-            "content_interactions", "n_share", "n_push_sent", "n_push_open"), 30, "w30_"),
-            JoinKeys.on("user_id", "as_of_date"), "left")
-        .join(onDay(activity.select("user_id", "activity_date", "is_active", "gmv"), 90,
-            "w90_"), JoinKeys.on("user_id", "as_of_date"), "left")
+        .join(prefix(inRange, "t_"), onDay("t_", 0), "left")
+        .join(prefix(activity.select("user_id", "activity_date", "is_active"), "w7_"),
+            onDay("w7_", 7), "left")
+        .join(prefix(activity.select("user_id", "activity_date", "is_active", "events",
+            "content_interactions", "n_share", "n_push_sent", "n_push_open"), "w30_"),
+            onDay("w30_", 30), "left")
+        .join(prefix(activity.select("user_id", "activity_date", "is_active", "gmv"), "w90_"),
+            onDay("w90_", 90), "left")
         .join(p, col("user_id").equalTo(col("p_user_id")), "left")
         .join(users, JoinKeys.on("user_id"), "left");
 
@@ -170,18 +171,10 @@ public final class UserState {
         .selectExpr(stateColumns());
   }
 
-  /** Activity rows as of the day {@code days} after their date, columns prefixed. */
-  private static Dataset<Row> onDay(Dataset<Row> activity, int days, String prefix) {
-    Dataset<Row> shifted = activity.withColumn("as_of_date", date_add(col("activity_date"),
-        days)).drop("activity_date");
-    Dataset<Row> out = shifted;
-    for (String c : shifted.columns()) {
-      if (!c.equals("user_id") && !c.equals("as_of_date")) {
-        out = out.withColumnRenamed(c, prefix + c);
-      }
-    }
-    // t_user_id marks a day with activity (first_seen_date).
-    return days == 0 ? out.withColumn("t_user_id", col("user_id")) : out;
+  /** Joins the grid's (member, day) to the prefixed activity of {@code days} before the day. */
+  private static Column onDay(String prefix, int days) {
+    return col("user_id").equalTo(col(prefix + "user_id")).and(col("as_of_date")
+        .equalTo(date_add(col(prefix + "activity_date"), days)));
   }
 
   private static Column carried(String previous, Column sinceFirstDay) {
