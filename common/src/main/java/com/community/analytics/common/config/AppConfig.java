@@ -40,11 +40,6 @@ public final class AppConfig implements Serializable {
     return v.toString();
   }
 
-  public String getStringOrNull(ConfigKey key) {
-    Object v = values.get(key.name());
-    return v == null ? null : v.toString();
-  }
-
   public int getInt(ConfigKey key) {
     return ((Number) require(key)).intValue();
   }
@@ -69,16 +64,6 @@ public final class AppConfig implements Serializable {
   /** A declared TREE value: a YAML list or map, kept as loaded. */
   public Object getTree(ConfigKey key) {
     return require(key);
-  }
-
-  /** A copy of this configuration with more values set (already checked). */
-  public AppConfig with(ConfigSchema schema, Map<String, String> overrides) {
-    Map<String, Object> copy = new TreeMap<>(values);
-    for (Map.Entry<String, String> e : overrides.entrySet()) {
-      ConfigKey key = schema.require(e.getKey(), "overrides");
-      copy.put(key.name(), key.convert(e.getValue()));
-    }
-    return new AppConfig(copy, secrets, source);
   }
 
   /** Every set key as {@code key=value}, sorted, secrets masked: what the run logs. */

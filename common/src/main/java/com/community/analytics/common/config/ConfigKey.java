@@ -26,15 +26,23 @@ public final class ConfigKey {
   private final String description;
   private final boolean secret;
   private final List<String> allowed;
+  /** The smallest value a numeric key accepts; null: any. */
+  private final Long minimum;
 
   private ConfigKey(String name, Kind kind, Object defaultValue, String description,
       boolean secret, List<String> allowed) {
+    this(name, kind, defaultValue, description, secret, allowed, null);
+  }
+
+  private ConfigKey(String name, Kind kind, Object defaultValue, String description,
+      boolean secret, List<String> allowed, Long minimum) {
     this.name = Objects.requireNonNull(name);
     this.kind = Objects.requireNonNull(kind);
     this.defaultValue = defaultValue;
     this.description = Objects.requireNonNull(description);
     this.secret = secret;
     this.allowed = allowed;
+    this.minimum = minimum;
   }
 
   public static ConfigKey string(String name, String defaultValue, String description) {
@@ -80,6 +88,17 @@ public final class ConfigKey {
 
   public static ConfigKey tree(String name, String description) {
     return new ConfigKey(name, Kind.TREE, null, description, false, List.of());
+  }
+
+  /**
+   * This numeric key, accepting only values of at least {@code min}: a count or period of zero
+   * days would otherwise fail deep inside a job (exit 1) instead of at loading (exit 2).
+   */
+  public ConfigKey atLeast(long min) {
+    if (kind != Kind.INT && kind != Kind.LONG && kind != Kind.DOUBLE) {
+      throw new IllegalArgumentException(name + " is not numeric");
+    }
+    return new ConfigKey(name, kind, defaultValue, description, secret, allowed, min);
   }
 
   public String name() {
@@ -130,11 +149,11 @@ public final class ConfigKey {
         case PATH:
           return text;
         case INT:
-          return Integer.parseInt(text);
+          return checkMinimum(raw, Integer.parseInt(text));
         case LONG:
-          return Long.parseLong(text);
+          return checkMinimum(raw, Long.parseLong(text));
         case DOUBLE:
-          return Double.parseDouble(text);
+          return checkMinimum(raw, Double.parseDouble(text));
         case BOOLEAN:
           if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(text);
@@ -161,13 +180,20 @@ public final class ConfigKey {
     }
   }
 
+  private <N extends Number> N checkMinimum(Object raw, N value) {
+    if (minimum != null && value.doubleValue() < minimum) {
+      throw invalid(raw, expected());
+    }
+    return value;
+  }
+
   private String expected() {
     switch (kind) {
       case INT:
       case LONG:
-        return "an integer";
+        return "an integer" + (minimum == null ? "" : " >= " + minimum);
       case DOUBLE:
-        return "a number";
+        return "a number" + (minimum == null ? "" : " >= " + minimum);
       case BOOLEAN:
         return "true or false";
       case DATE:

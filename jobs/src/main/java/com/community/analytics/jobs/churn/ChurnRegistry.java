@@ -1,6 +1,5 @@
 package com.community.analytics.jobs.churn;
 
-import static org.apache.spark.sql.functions.col;
 
 import com.community.analytics.common.job.JobContext;
 import java.sql.Timestamp;
@@ -136,15 +135,5 @@ public final class ChurnRegistry {
     }
     write(out);
     return version(previous);
-  }
-
-  /** Keeps only rows matching a status, for messages. */
-  static List<Integer> withStatus(List<Row> rows, String status) {
-    return rows.stream().filter(r -> status.equals(status(r))).map(ChurnRegistry::version)
-        .toList();
-  }
-
-  static org.apache.spark.sql.Column isVersion(int v) {
-    return col("version").equalTo(v);
   }
 }

@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.ntile;
 import static org.apache.spark.sql.functions.pow;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.Serializable;
@@ -58,7 +57,7 @@ public final class ChurnTrainer {
   /** The trained, calibrated model and how it did. */
   public record Trained(Candidate candidate, PipelineModel pipeline,
       IsotonicRegressionModel calibrator, Map<String, Double> metrics,
-      Map<String, Double> importances, List<Row> calibration, double validationAucPr) {}
+      Map<String, Double> importances, List<Row> calibration) {}
 
   static final String FEATURES = "features";
 
@@ -155,7 +154,7 @@ public final class ChurnTrainer {
     Map<String, Double> metrics = metrics(scoredTest);
     metrics.put("validation_auc_pr", bestPr);
     return new Trained(bestCandidate, bestModel, calibrator, metrics, importances(bestModel),
-        calibrationTable(scoredTest), bestPr);
+        calibrationTable(scoredTest));
   }
 
   /** A candidate's parameters as a ParamMap on the pipeline's classifier. */
@@ -232,11 +231,5 @@ public final class ChurnTrainer {
       }
     }
     return out;
-  }
-
-  /** Churn share among labelled rows (for logs). */
-  static double churnRate(Dataset<Row> rows) {
-    Row r = rows.agg(sum("label"), count(lit(1))).first();
-    return r.getLong(1) == 0 ? 0 : r.getDouble(0) / r.getLong(1);
   }
 }

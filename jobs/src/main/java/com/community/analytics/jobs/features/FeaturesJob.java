@@ -58,7 +58,7 @@ public final class FeaturesJob implements Job {
       "event types that do not make a member active (e.g. push_sent)");
   public static final ConfigKey SNAPSHOT_EVERY = ConfigKey.integer(
       "features.snapshot_every_days", 7, "in a backfill, LTV and tags are written for every "
-          + "Nth day (by epoch day) and the last day");
+          + "Nth day (by epoch day) and the last day").atLeast(1);
   public static final ConfigKey MAX_INCREMENTAL_DAYS = ConfigKey.integer(
       "features.max_incremental_days", 14, "state is rolled forward day by day for at most this "
           + "many days; longer ranges are computed from history in one pass");

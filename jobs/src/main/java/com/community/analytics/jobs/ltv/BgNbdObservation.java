@@ -25,8 +25,4 @@ public enum BgNbdObservation {
   public static BgNbdObservation parse(String value) {
     return valueOf(value.toUpperCase(Locale.ROOT));
   }
-
-  public String configValue() {
-    return name().toLowerCase(Locale.ROOT);
-  }
 }
