@@ -1,6 +1,5 @@
 package com.community.analytics.jobs.churn;
 
-
 import com.community.analytics.common.job.JobContext;
 import java.sql.Timestamp;
 import java.time.Instant;
