@@ -94,6 +94,7 @@ public final class Catalog {
       aggregate(KpiTables.ALERTS),
       aggregate(KpiTables.FUNNEL_DAILY),
       aggregate(KpiTables.EXPERIMENT_RESULTS),
+      aggregate(SilverTables.DATA_QUALITY),
       aggregate(JobRunLog.JOB_RUNS),
       aggregate(ErasureLog.ERASURE_LOG),
       aggregate(MaintenanceLog.MAINTENANCE_LOG));

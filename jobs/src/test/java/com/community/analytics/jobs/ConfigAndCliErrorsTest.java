@@ -65,6 +65,13 @@ class ConfigAndCliErrorsTest {
         row("--set below the key's minimum", "{}",
             "config key 'features.snapshot_every_days': expected an integer >= 1, got '0'",
             "features", "--date", DAY, "--set", "features.snapshot_every_days=0"),
+        row("--set list with an empty name", "{}",
+            "config key 'ingest.content_types': expected a non-empty list of names, got "
+                + "'article,,poll'",
+            "ingest", "--date", DAY, "--set", "ingest.content_types=article,,poll"),
+        row("list key holding a map", "ingest:\n  content_origins: [pgc, {ugc: 1}]",
+            "config key 'ingest.content_origins': expected a non-empty list of names, got "
+                + "'[pgc, {ugc=1}]'", "ingest", "--date", DAY),
         row("job option of the wrong type", "{}",
             "community generate: config key 'generator.members': expected an integer, got 'many'",
             "generate", "--members", "many"),

@@ -78,4 +78,31 @@ public final class SilverTables {
           column("event_id", DataTypes.StringType, "event id when one could be read"),
           column("raw", DataTypes.StringType, "the raw line as read")),
       "run_date");
+
+  /** The rule of {@link #DATA_QUALITY}'s per-event-type rows of valid events. */
+  public static final String DATA_QUALITY_VALID = "valid";
+
+  public static final TableSpec DATA_QUALITY = new TableSpec("ops.data_quality",
+      "Per ingest run, arrival folder, source and contract rule: rows checked and failed; plus "
+          + "the valid rows of each event type. Appended by every run that succeeds.",
+      TableSpec.schema(
+          column("run_id", DataTypes.StringType, "the ingest run (ops.job_runs.run_id)"),
+          column("checked_at", DataTypes.TimestampType, "when the run started (UTC)"),
+          column("arrival_date", DataTypes.DateType, "raw folder dt (partition)"),
+          column("source", DataTypes.StringType, "events, users or content"),
+          column("rule", DataTypes.StringType,
+              "a quarantine reason (every rule of the source, zero failures included), or "
+                  + "valid for the per-event-type rows"),
+          column("event_type", DataTypes.StringType, "on valid rows: the event type"),
+          column("rows_checked", DataTypes.LongType, "rows of the folder and source read"),
+          column("rows_failed", DataTypes.LongType,
+              "rows quarantined under the rule (each row under the first rule it broke); "
+                  + "null on valid rows"),
+          column("failure_share", DataTypes.DoubleType,
+              "rows_failed / rows_checked (null when nothing was read, and on valid rows)"),
+          column("rows_valid", DataTypes.LongType,
+              "on valid rows: rows of the event type that broke no rule, re-deliveries included"),
+          column("folder_completed_at", DataTypes.TimestampType,
+              "when the folder's _SUCCESS marker was written (UTC; null without one)")),
+      "arrival_date");
 }

@@ -61,6 +61,12 @@ public final class AppConfig implements Serializable {
     return v instanceof LocalDate ? (LocalDate) v : LocalDate.parse(v.toString());
   }
 
+  /** A declared LIST value: its names, in order. */
+  @SuppressWarnings("unchecked")
+  public List<String> getList(ConfigKey key) {
+    return (List<String>) require(key);
+  }
+
   /** A declared TREE value: a YAML list or map, kept as loaded. */
   public Object getTree(ConfigKey key) {
     return require(key);

@@ -16,6 +16,8 @@ public final class ConfigKey {
   /** The kinds of value a key holds; each knows how to check a raw value. */
   public enum Kind {
     STRING, INT, LONG, DOUBLE, BOOLEAN, DATE, ZONE, PATH, ENUM,
+    /** A non-empty list of names: a YAML list, or comma-separated in {@code --set}. */
+    LIST,
     /** A YAML list or map kept whole (e.g. rule tables), validated by the job that reads it. */
     TREE
   }
@@ -86,6 +88,10 @@ public final class ConfigKey {
     return new ConfigKey(name, Kind.ENUM, defaultValue, description, false, List.of(allowed));
   }
 
+  public static ConfigKey list(String name, List<String> defaultValue, String description) {
+    return new ConfigKey(name, Kind.LIST, defaultValue, description, false, List.of());
+  }
+
   public static ConfigKey tree(String name, String description) {
     return new ConfigKey(name, Kind.TREE, null, description, false, List.of());
   }
@@ -139,6 +145,9 @@ public final class ConfigKey {
       }
       throw invalid(raw, "a list or a map");
     }
+    if (kind == Kind.LIST) {
+      return names(raw);
+    }
     if (raw instanceof List || raw instanceof java.util.Map) {
       throw invalid(raw, expected());
     }
@@ -180,6 +189,23 @@ public final class ConfigKey {
     }
   }
 
+  private List<String> names(Object raw) {
+    List<?> items = raw instanceof List ? (List<?>) raw
+        : raw instanceof java.util.Map ? null : List.of(raw.toString().split(",", -1));
+    if (items == null || items.isEmpty()) {
+      throw invalid(raw, expected());
+    }
+    List<String> names = new java.util.ArrayList<>();
+    for (Object item : items) {
+      if (item == null || item instanceof List || item instanceof java.util.Map
+          || item.toString().isBlank()) {
+        throw invalid(raw, expected());
+      }
+      names.add(item.toString().trim());
+    }
+    return List.copyOf(names);
+  }
+
   private <N extends Number> N checkMinimum(Object raw, N value) {
     if (minimum != null && value.doubleValue() < minimum) {
       throw invalid(raw, expected());
@@ -202,6 +228,8 @@ public final class ConfigKey {
         return "a time-zone id such as Asia/Shanghai";
       case ENUM:
         return "one of " + String.join(", ", allowed);
+      case LIST:
+        return "a non-empty list of names";
       default:
         return "a single value";
     }

@@ -25,11 +25,13 @@ import java.util.TreeMap;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -92,10 +94,11 @@ public final class GenerateJob implements Job {
 
     World world = new World(settings);
     MemberSimulator simulator = new MemberSimulator(settings, world);
-    Dataset<Row> rows = spark.range(0, settings.members(), 1, settings.partitions())
+    Dataset<Row> simulated = spark.range(0, settings.members(), 1, settings.partitions())
         .flatMap((FlatMapFunction<Long, Row>) m -> simulator.simulate(m).iterator(),
             Encoders.row(RAW_ROWS))
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> rows = withoutOutageLosses(simulated, settings);
     try {
       Map<String, Long> counts = Phases.run(spark, name(), "simulate members",
           () -> countKinds(rows));
@@ -122,8 +125,29 @@ public final class GenerateJob implements Job {
       ctx.metrics().count("members", settings.members());
       ctx.metrics().count("corrupt_files", corrupt.size());
     } finally {
-      rows.unpersist();
+      simulated.unpersist();
     }
+  }
+
+  /**
+   * The rows a tracker outage lets through on {@code generator.outage_days} folders: no
+   * checkin, one content view and one click in ten. A lost event is lost with every copy (its
+   * re-deliveries in other folders too), and the counts are taken after, so the summary's
+   * truth is what was written.
+   */
+  private static Dataset<Row> withoutOutageLosses(Dataset<Row> rows, GeneratorSettings s) {
+    List<LocalDate> outages = s.spread(s.outageDays(), 1);
+    if (outages.isEmpty()) {
+      return rows;
+    }
+    Column id = functions.get_json_object(col("value"), "$.event_id");
+    Column type = functions.lower(functions.get_json_object(col("value"), "$.event_type"));
+    Column lost = col("stream").equalTo("events")
+        .and(col("dt").isin(outages.stream().map(LocalDate::toString).toArray()))
+        .and(type.equalTo("checkin").or(type.isin("content_view", "click")
+            .and(functions.pmod(functions.hash(id), functions.lit(10)).notEqual(0))));
+    Dataset<Row> lostIds = rows.where(lost).select(id.as("lost_id")).distinct();
+    return rows.join(functions.broadcast(lostIds), id.equalTo(col("lost_id")), "left_anti");
   }
 
   /** Row counts per stream and kind ({@code events.valid}, {@code events.broken:...}, ...). */
@@ -179,7 +203,7 @@ public final class GenerateJob implements Job {
       throws IOException {
     List<String> files = new ArrayList<>();
     for (int k = 0; k < s.corruptFiles(); k++) {
-      LocalDate day = s.startDate().plusDays((long) (k + 1) * s.days() / (s.corruptFiles() + 1));
+      LocalDate day = s.spread(s.corruptFiles(), 0).get(k);
       Path file = new Path(lake + "/raw/events/dt=" + day + "/part-corrupt-" + k + ".json.gz");
       try (OutputStream out = fs.create(file, true)) {
         // A gzip header followed by bytes that are not a deflate stream.
@@ -191,15 +215,27 @@ public final class GenerateJob implements Job {
     return files;
   }
 
+  /**
+   * Writes each folder's {@code _SUCCESS} with the time a collector would have: half an hour
+   * after the folder's business day ended, nine hours after for {@code generator.late_folders}
+   * events folders (a store that cannot set times, such as S3, keeps the write time).
+   */
   private static void markComplete(FileSystem fs, String lake, GeneratorSettings s)
       throws IOException {
+    ZoneId zone = ZoneId.of(s.zone());
+    List<LocalDate> late = s.spread(s.lateFolders(), 2);
     for (String kind : new String[] {"events", "dims/users", "dims/content"}) {
       Path root = new Path(lake + "/raw/" + kind);
       fs.delete(new Path(root, "_SUCCESS"), false);
       for (LocalDate d = s.startDate(); !d.isAfter(s.endDate()); d = d.plusDays(1)) {
         Path dir = new Path(root, "dt=" + d);
         if (fs.exists(dir)) {
-          fs.create(new Path(dir, "_SUCCESS"), true).close();
+          Path marker = new Path(dir, "_SUCCESS");
+          fs.create(marker, true).close();
+          boolean isLate = kind.equals("events") && late.contains(d);
+          long completed = d.plusDays(1).atTime(isLate ? 9 : 0, isLate ? 0 : 30).atZone(zone)
+              .toInstant().toEpochMilli();
+          fs.setTimes(marker, completed, -1);
         }
       }
     }

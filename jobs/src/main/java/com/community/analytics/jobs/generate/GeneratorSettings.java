@@ -14,7 +14,7 @@ import java.util.List;
  */
 public record GeneratorSettings(int members, int days, LocalDate startDate, long seed,
     String zone, int partitions, double brokenShare, double duplicateShare, double lateShare,
-    int maxLateDays, int corruptFiles, double buyerShare, double meanLifetimeDays,
+    int maxLateDays, int corruptFiles, int outageDays, int lateFolders, double buyerShare, double meanLifetimeDays,
     double bgR, double bgAlpha, double bgA, double bgB, double ggP, double ggQ, double ggGamma)
     implements Serializable {
 
@@ -38,6 +38,13 @@ public record GeneratorSettings(int members, int days, LocalDate startDate, long
       "most days an event arrives late");
   public static final ConfigKey CORRUPT_FILES = ConfigKey.integer("generator.corrupt_files", 1,
       "raw files written as corrupt gzip, spread over the folders");
+  public static final ConfigKey OUTAGE_DAYS = ConfigKey.integer("generator.outage_days", 0,
+      "days of a tracker outage, spread over the folders: every checkin and nine in ten "
+          + "content views and clicks of the day are lost (the cockpit's volume alerts should fire)")
+      .atLeast(0);
+  public static final ConfigKey LATE_FOLDERS = ConfigKey.integer("generator.late_folders", 0,
+      "events folders completed nine hours after their day ended (the others half an hour "
+          + "after; the cockpit's arrival alert should fire)").atLeast(0);
   public static final ConfigKey BUYER_SHARE = ConfigKey.decimal("generator.buyer_share", 0.8,
       "share of members who make a first purchase");
   public static final ConfigKey MEAN_LIFETIME = ConfigKey.decimal(
@@ -59,7 +66,7 @@ public record GeneratorSettings(int members, int days, LocalDate startDate, long
 
   public static List<ConfigKey> keys() {
     return List.of(MEMBERS, DAYS, START_DATE, SEED, PARTITIONS, BROKEN_SHARE, DUPLICATE_SHARE,
-        LATE_SHARE, MAX_LATE_DAYS, CORRUPT_FILES, BUYER_SHARE, MEAN_LIFETIME, BG_R, BG_ALPHA, BG_A,
+        LATE_SHARE, MAX_LATE_DAYS, CORRUPT_FILES, OUTAGE_DAYS, LATE_FOLDERS, BUYER_SHARE, MEAN_LIFETIME, BG_R, BG_ALPHA, BG_A,
         BG_B, GG_P, GG_Q, GG_GAMMA);
   }
 
@@ -68,7 +75,8 @@ public record GeneratorSettings(int members, int days, LocalDate startDate, long
     return new GeneratorSettings(c.getInt(MEMBERS), c.getInt(DAYS), c.getDate(START_DATE),
         c.getLong(SEED), c.getString(CommonKeys.TIME_ZONE), partitions, c.getDouble(BROKEN_SHARE),
         c.getDouble(DUPLICATE_SHARE), c.getDouble(LATE_SHARE), c.getInt(MAX_LATE_DAYS),
-        c.getInt(CORRUPT_FILES), c.getDouble(BUYER_SHARE), c.getDouble(MEAN_LIFETIME),
+        c.getInt(CORRUPT_FILES), c.getInt(OUTAGE_DAYS), c.getInt(LATE_FOLDERS),
+        c.getDouble(BUYER_SHARE), c.getDouble(MEAN_LIFETIME),
         c.getDouble(BG_R), c.getDouble(BG_ALPHA), c.getDouble(BG_A), c.getDouble(BG_B),
         c.getDouble(GG_P), c.getDouble(GG_Q), c.getDouble(GG_GAMMA));
   }
@@ -88,5 +96,17 @@ public record GeneratorSettings(int members, int days, LocalDate startDate, long
 
   public LocalDate endDate() {
     return startDate.plusDays(days - 1L);
+  }
+
+  /**
+   * {@code n} dates spread evenly over the lake, shifted by {@code offset} days so that planted
+   * defects of different kinds fall on different folders.
+   */
+  public List<LocalDate> spread(int n, int offset) {
+    List<LocalDate> dates = new java.util.ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      dates.add(startDate.plusDays(Math.min(days - 1L, (long) (k + 1) * days / (n + 1) + offset)));
+    }
+    return dates;
   }
 }

@@ -3,18 +3,19 @@ package com.community.analytics.jobs.ingest;
 import static org.apache.spark.sql.functions.col;
 
 import com.community.analytics.common.catalog.TableSpec;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.community.analytics.jobs.ingest.StrictJson.Rejected;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Serializable;
-import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -28,22 +29,35 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Validates dimension snapshot lines (users, content) against their silver table: required
- * keys present, each field of its declared type, times ISO-8601 with an offset. Enum-like text
- * is lower-cased. Rows that fail get a quarantine reason, like events.
+ * keys present, each field of its declared type and within what the column holds, integers
+ * within their declared range, times ISO-8601 with an offset and not before the earliest
+ * plausible time, enum-like text lower-cased and within its configured set. The line is read
+ * by {@link StrictJson}, as events are. Rows that fail get a quarantine reason, like events;
+ * nothing in a line can make the parser throw, so a bad snapshot row never fails the run, and
+ * since only valid rows are upserted it never overwrites a good one.
  */
 public final class DimensionParser implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** An inclusive range of an integer field. */
+  public record Range(long min, long max) implements Serializable {}
+
+  /**
+   * What the fields of a snapshot must satisfy beyond their types: required fields, fields
+   * lower-cased, the allowed values of enum-like fields (after lower-casing), integer ranges,
+   * and the earliest plausible time of every timestamp field.
+   */
+  public record Rules(Set<String> required, Set<String> lowerCase,
+      Map<String, Set<String>> allowed, Map<String, Range> ranges, Instant earliest)
+      implements Serializable {}
 
   private final TableSpec table;
-  private final Set<String> required;
-  private final Set<String> lowerCase;
+  private final Rules rules;
   private final StructType parsed;
 
-  public DimensionParser(TableSpec table, Set<String> required, Set<String> lowerCase) {
+  public DimensionParser(TableSpec table, Rules rules) {
     this.table = table;
-    this.required = required;
-    this.lowerCase = lowerCase;
+    this.rules = rules;
     List<StructField> fields = new ArrayList<>(List.of(RawLake.LINES.fields()));
     fields.add(DataTypes.createStructField("reason", DataTypes.StringType, true));
     fields.add(DataTypes.createStructField("detail", DataTypes.StringType, true));
@@ -73,80 +87,99 @@ public final class DimensionParser implements Serializable {
     for (int i = 0; i < base; i++) {
       out[i] = line.get(i);
     }
-    if (line.getString(4) != null) {
-      out[base] = QuarantineReason.UNREADABLE_FILE;
-      out[base + 1] = line.getString(4);
-      return RowFactory.create(out);
+    String readError = line.getAs("read_error");
+    if (readError != null) {
+      return reject(out, base, QuarantineReason.UNREADABLE_FILE, readError);
+    }
+    String encodingError = line.getAs("encoding_error");
+    if (encodingError != null) {
+      return reject(out, base, QuarantineReason.INVALID_ENCODING, encodingError);
     }
     try {
-      JsonNode root = JSON.readTree(line.getString(3));
-      if (root == null || !root.isObject()) {
-        return reject(out, base, QuarantineReason.MALFORMED_JSON, "not a JSON object");
-      }
+      JsonNode root = StrictJson.object(line.getAs("raw"));
       StructField[] fields = table.schema().fields();
       for (int i = 0; i < fields.length; i++) {
         StructField f = fields[i];
         if (f.name().equals("snapshot_date")) {
-          out[base + 3 + i] = line.getDate(0);
+          out[base + 3 + i] = line.getAs("arrival_date");
           continue;
         }
         JsonNode node = root.get(f.name());
         boolean absent = node == null || node.isNull() || (node.isTextual()
             && node.asText().isBlank());
         if (absent) {
-          if (required.contains(f.name())) {
-            return reject(out, base, QuarantineReason.MISSING_REQUIRED_FIELD,
-                "missing " + f.name());
+          if (rules.required().contains(f.name())) {
+            throw new Rejected(QuarantineReason.MISSING_REQUIRED_FIELD, "missing " + f.name());
           }
           continue;
         }
-        Object value = convert(f.name(), f.dataType(), node);
-        if (value instanceof Reject r) {
-          return reject(out, base, r.reason, r.detail);
-        }
-        out[base + 3 + i] = value;
+        out[base + 3 + i] = convert(f.name(), f.dataType(), node);
       }
       return RowFactory.create(out);
-    } catch (JsonProcessingException e) {
-      return reject(out, base, QuarantineReason.MALFORMED_JSON, "not valid JSON: "
-          + e.getOriginalMessage());
+    } catch (Rejected r) {
+      return reject(out, base, r.reason, r.getMessage());
     }
   }
 
-  private record Reject(String reason, String detail) {}
-
-  private Object convert(String name, DataType type, JsonNode node) {
+  private Object convert(String name, DataType type, JsonNode node) throws Rejected {
     if (type.equals(DataTypes.StringType)) {
       if (!node.isTextual()) {
-        return new Reject(QuarantineReason.WRONG_TYPE, name + " must be a string");
+        throw new Rejected(QuarantineReason.WRONG_TYPE, name + " must be a string");
       }
       String text = node.asText().trim();
-      return lowerCase.contains(name) ? text.toLowerCase(Locale.ROOT) : text;
+      String value = rules.lowerCase().contains(name) ? text.toLowerCase(Locale.ROOT) : text;
+      Set<String> allowed = rules.allowed().get(name);
+      if (allowed != null && !allowed.contains(value)) {
+        throw new Rejected(QuarantineReason.UNKNOWN_VALUE, name + " '" + value
+            + "' is not one of " + new TreeSet<>(allowed));
+      }
+      return value;
     }
     if (type.equals(DataTypes.IntegerType) || type.equals(DataTypes.LongType)) {
-      if (!node.isIntegralNumber()) {
-        return new Reject(QuarantineReason.WRONG_TYPE, name + " must be an integer");
-      }
-      return type.equals(DataTypes.IntegerType) ? (Object) node.asInt() : (Object) node.asLong();
+      return integer(name, type, node);
     }
     if (type.equals(DataTypes.BooleanType)) {
       if (!node.isBoolean()) {
-        return new Reject(QuarantineReason.WRONG_TYPE, name + " must be true or false");
+        throw new Rejected(QuarantineReason.WRONG_TYPE, name + " must be true or false");
       }
       return node.asBoolean();
     }
     if (type.equals(DataTypes.TimestampType)) {
-      try {
-        return Timestamp.from(OffsetDateTime.parse(node.asText().trim()).toInstant());
-      } catch (DateTimeParseException e) {
-        return new Reject(QuarantineReason.UNPARSEABLE_TIME,
-            name + " is not ISO-8601 with an offset: '" + node.asText() + "'");
-      }
-    }
-    if (type.equals(DataTypes.DateType)) {
-      return Date.valueOf(node.asText());
+      return timestamp(name, node);
     }
     throw new IllegalStateException("unsupported dimension type " + type);
+  }
+
+  private Object integer(String name, DataType type, JsonNode node) throws Rejected {
+    if (!node.isIntegralNumber()) {
+      throw new Rejected(node.isNumber() && !Double.isFinite(node.doubleValue())
+          ? QuarantineReason.NON_FINITE_NUMBER : QuarantineReason.WRONG_TYPE,
+          name + " must be an integer, got " + node.asText());
+    }
+    boolean isInt = type.equals(DataTypes.IntegerType);
+    Range range = rules.ranges().get(name);
+    if (!(isInt ? node.canConvertToInt() : node.canConvertToLong())
+        || (range != null && (node.asLong() < range.min() || node.asLong() > range.max()))) {
+      throw new Rejected(QuarantineReason.OUT_OF_RANGE, name + " " + node.asText()
+          + " is outside " + (range != null ? "[" + range.min() + ", " + range.max() + "]"
+              : (isInt ? "an int" : "a long")));
+    }
+    return isInt ? (Object) node.asInt() : (Object) node.asLong();
+  }
+
+  private Timestamp timestamp(String name, JsonNode node) throws Rejected {
+    Instant time;
+    try {
+      time = OffsetDateTime.parse(node.asText().trim()).toInstant();
+    } catch (DateTimeException e) {
+      throw new Rejected(QuarantineReason.UNPARSEABLE_TIME,
+          name + " is not ISO-8601 with an offset: '" + node.asText() + "'");
+    }
+    if (time.isBefore(rules.earliest())) {
+      throw new Rejected(QuarantineReason.IMPLAUSIBLE_TIME, name + " " + time
+          + " is before ingest.earliest_event_time (" + rules.earliest() + ")");
+    }
+    return Timestamp.from(time);
   }
 
   private static Row reject(Object[] out, int base, String reason, String detail) {

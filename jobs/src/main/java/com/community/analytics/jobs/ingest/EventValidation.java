@@ -8,7 +8,9 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -50,38 +52,56 @@ public final class EventValidation {
   }
 
   static Row parseLine(Row line, RawEventParser parser) {
-    Date arrival = line.getDate(0);
-    String file = line.getString(1);
-    Object lineNo = line.get(2);
-    String raw = line.getString(3);
-    String readError = line.getString(4);
+    String readError = line.getAs("read_error");
+    String encodingError = line.getAs("encoding_error");
     if (readError != null) {
-      return rejected(arrival, file, lineNo, raw, readError,
-          QuarantineReason.UNREADABLE_FILE, readError, null);
+      return rejected(line, QuarantineReason.UNREADABLE_FILE, readError, null);
     }
-    RawEventParser.Result r = parser.parse(raw, arrival.toLocalDate());
+    if (encodingError != null) {
+      return rejected(line, QuarantineReason.INVALID_ENCODING, encodingError, null);
+    }
+    Date arrival = line.getAs("arrival_date");
+    RawEventParser.Result r = parser.parse(line.getAs("raw"), arrival.toLocalDate());
     if (!r.isValid()) {
-      return rejected(arrival, file, lineNo, raw, null, r.reason(), r.detail(), r.eventId());
+      return rejected(line, r.reason(), r.detail(), r.eventId());
     }
     RawEventParser.Event e = r.event();
-    return RowFactory.create(arrival, file, lineNo, raw, null, null, null,
-        e.eventId(), Timestamp.from(e.eventTime()), Date.valueOf(e.eventDate()), e.eventHour(),
-        e.userId(), e.eventType(), e.sessionId(), e.contentId(), e.channel(), e.platform(),
-        e.amount(), e.currency(), e.orderId(), e.experimentId(), e.variant(),
-        scala.collection.JavaConverters.mapAsScalaMap(e.properties()));
+    Map<String, Object> event = new HashMap<>();
+    event.put("event_id", e.eventId());
+    event.put("event_time", Timestamp.from(e.eventTime()));
+    event.put("event_date", Date.valueOf(e.eventDate()));
+    event.put("event_hour", e.eventHour());
+    event.put("user_id", e.userId());
+    event.put("event_type", e.eventType());
+    event.put("session_id", e.sessionId());
+    event.put("content_id", e.contentId());
+    event.put("channel", e.channel());
+    event.put("platform", e.platform());
+    event.put("amount", e.amount());
+    event.put("currency", e.currency());
+    event.put("order_id", e.orderId());
+    event.put("experiment_id", e.experimentId());
+    event.put("variant", e.variant());
+    event.put("properties", scala.collection.JavaConverters.mapAsScalaMap(e.properties()));
+    Object[] values = lineValues(line);
+    event.forEach((name, value) -> values[PARSED.fieldIndex(name)] = value);
+    return RowFactory.create(values);
   }
 
-  private static Row rejected(Date arrival, String file, Object lineNo, String raw,
-      String readError, String reason, String detail, String eventId) {
+  /** A row of {@link #PARSED} holding the line's own columns, everything else null. */
+  private static Object[] lineValues(Row line) {
     Object[] values = new Object[PARSED.size()];
-    values[0] = arrival;
-    values[1] = file;
-    values[2] = lineNo;
-    values[3] = raw;
-    values[4] = readError;
-    values[5] = reason;
-    values[6] = detail;
-    values[7] = eventId;
+    for (String name : RawLake.LINES.fieldNames()) {
+      values[PARSED.fieldIndex(name)] = line.getAs(name);
+    }
+    return values;
+  }
+
+  private static Row rejected(Row line, String reason, String detail, String eventId) {
+    Object[] values = lineValues(line);
+    values[PARSED.fieldIndex("reason")] = reason;
+    values[PARSED.fieldIndex("detail")] = detail;
+    values[PARSED.fieldIndex("event_id")] = eventId;
     return RowFactory.create(values);
   }
 

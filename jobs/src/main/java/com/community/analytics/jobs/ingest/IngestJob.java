@@ -14,6 +14,7 @@ import com.community.analytics.common.runlog.RunMetrics;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.time.DateRange;
 import java.sql.Date;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * users and content snapshot folders of the same dates when present. Outputs: {@code
  * silver.events} (new distinct events, partitioned by event_date; a rerun replaces the rows that
  * arrived in the same folders), {@code silver.users} and {@code silver.content} (upserted, newest
- * snapshot wins), {@code ops.quarantine} (rejected rows of those folders, replaced on rerun).
+ * snapshot wins), {@code ops.quarantine} (rejected rows of those folders, replaced on rerun),
+ * {@code ops.data_quality} (per folder, source and contract rule: rows checked and failed, and
+ * valid rows per event type; appended by each run that succeeds).
  *
  * <p>Folders: a missing one fails the run (or is skipped, {@code ingest.on_missing_folder}); one
  * without {@code _SUCCESS} fails it (unless {@code ingest.require_success_marker} is false); an
@@ -49,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * <p>Reconciliation: rows read = accepted + duplicates + quarantined, recorded in ops.job_runs;
  * the run fails when it does not hold. Cost: one pass over the folders (cached), one shuffle by
  * event_id for deduplication, and a join against only the silver partitions of the event dates
- * in the batch (never all of silver); two small collects (counts per folder and reason, event
- * dates).
+ * in the batch (never all of silver); small collects (counts per folder, reason and event
+ * type; event dates; snapshot counts per folder and reason) that also feed ops.data_quality.
  */
 public final class IngestJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
@@ -67,6 +70,22 @@ public final class IngestJob implements Job {
       "fail", "a complete raw events folder that holds no rows (no data files, only zero-byte "
           + "files, or files without lines) fails the run (fail) or is ingested as zero rows "
           + "with a warning (allow)", "fail", "allow");
+  public static final ConfigKey EARLIEST_TIME = ConfigKey.date("ingest.earliest_event_time",
+      "2000-01-01", "event and snapshot times before the start of this date (business time "
+          + "zone) are quarantined as implausible_time");
+  public static final ConfigKey CONTENT_TYPES = ConfigKey.list("ingest.content_types",
+      List.of("article", "image_text", "short_video", "live", "qa", "knowledge_card", "poll",
+          "challenge"), "content types a content snapshot may carry; others are quarantined "
+          + "as unknown_value");
+  public static final ConfigKey CONTENT_ORIGINS = ConfigKey.list("ingest.content_origins",
+      List.of("pgc", "ugc", "kol"), "origins a content snapshot may carry; others are "
+          + "quarantined as unknown_value");
+
+  /** What a users snapshot's integers may hold (the contract's ranges). */
+  private static final Map<String, DimensionParser.Range> USER_RANGES = Map.of(
+      "follower_count", new DimensionParser.Range(0, Long.MAX_VALUE),
+      "city_tier", new DimensionParser.Range(1, 5),
+      "birth_year", new DimensionParser.Range(1900, 2100));
 
   @Override
   public String name() {
@@ -76,12 +95,13 @@ public final class IngestJob implements Job {
   @Override
   public String description() {
     return "validate raw arrival folders into silver.events, silver.users, silver.content, "
-        + "ops.quarantine";
+        + "ops.quarantine, ops.data_quality";
   }
 
   @Override
   public List<ConfigKey> configKeys() {
-    return List.of(FUTURE_TOLERANCE_HOURS, ON_MISSING_FOLDER, REQUIRE_SUCCESS, ON_EMPTY_FOLDER);
+    return List.of(FUTURE_TOLERANCE_HOURS, ON_MISSING_FOLDER, REQUIRE_SUCCESS, ON_EMPTY_FOLDER,
+        EARLIEST_TIME, CONTENT_TYPES, CONTENT_ORIGINS);
   }
 
   @Override
@@ -91,6 +111,7 @@ public final class IngestJob implements Job {
 
   @Override
   public void run(JobContext ctx) {
+    Instant started = Instant.now();
     SparkSession spark = ctx.spark();
     AppConfig config = ctx.config();
     DateRange dates = ctx.args().requireDates();
@@ -103,17 +124,28 @@ public final class IngestJob implements Job {
         "no data files");
     Dataset<Row> lines = "parquet".equals(config.getString(CommonKeys.INPUT_FORMAT))
         ? lake.readParquet(folders) : lake.readLines(folders);
-    RawEventParser parser = new RawEventParser(ZoneId.of(config.getString(CommonKeys.TIME_ZONE)),
-        config.getString(CommonKeys.DEFAULT_CURRENCY), config.getInt(FUTURE_TOLERANCE_HOURS));
+    ZoneId zone = ZoneId.of(config.getString(CommonKeys.TIME_ZONE));
+    LocalDate earliest = config.getDate(EARLIEST_TIME);
+    RawEventParser parser = new RawEventParser(zone,
+        config.getString(CommonKeys.DEFAULT_CURRENCY), config.getInt(FUTURE_TOLERANCE_HOURS),
+        earliest);
     Dataset<Row> parsed = EventValidation.parse(lines, parser)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> users = dimension(lake, dates, "users", new DimensionParser(SilverTables.USERS,
-        Set.of("user_id", "registered_at"), Set.of("gender", "membership_tier")));
-    Dataset<Row> content = dimension(lake, dates, "content", new DimensionParser(
-        SilverTables.CONTENT, Set.of("content_id", "content_type"),
-        Set.of("content_type", "origin", "topic")));
+    Instant earliestTime = earliest.atStartOfDay(zone).toInstant();
+    List<RawLake.Folder> userFolders = snapshotFolders(lake, dates, "users");
+    List<RawLake.Folder> contentFolders = snapshotFolders(lake, dates, "content");
+    Dataset<Row> users = parseSnapshots(lake, userFolders, new DimensionParser(
+        SilverTables.USERS, new DimensionParser.Rules(Set.of("user_id", "registered_at"),
+            Set.of("gender", "membership_tier"), Map.of(), USER_RANGES, earliestTime)));
+    Dataset<Row> content = parseSnapshots(lake, contentFolders, new DimensionParser(
+        SilverTables.CONTENT, new DimensionParser.Rules(Set.of("content_id", "content_type"),
+            Set.of("content_type", "origin", "topic"), Map.of(
+                "content_type", Set.copyOf(config.getList(CONTENT_TYPES)),
+                "origin", Set.copyOf(config.getList(CONTENT_ORIGINS))), Map.of(),
+            earliestTime)));
     try {
-      long rejected = ingestEvents(ctx, dates, folders, parsed);
+      List<DataQuality.Count> eventCounts = new ArrayList<>();
+      long rejected = ingestEvents(ctx, dates, folders, parsed, eventCounts);
       upsertDimension(ctx, users, SilverTables.USERS, "user_id");
       upsertDimension(ctx, content, SilverTables.CONTENT, "content_id");
       // One commit replaces every reject of these folders: events and snapshots alike.
@@ -133,6 +165,16 @@ public final class IngestJob implements Job {
           m.rowsRead(), m.counts().get("accepted"), m.counts().get("duplicates"), eventRejects);
       Reconciliation.check(m.rowsRead(), m.counts().get("accepted"),
           m.counts().get("duplicates"), eventRejects, rejected);
+      List<Row> quality = new ArrayList<>(DataQuality.rows(ctx.runId(), started, "events",
+          DataQuality.EVENT_RULES, completion(listed), eventCounts));
+      quality.addAll(DataQuality.rows(ctx.runId(), started, "users", DataQuality.SNAPSHOT_RULES,
+          completion(userFolders), snapshotCounts(users)));
+      quality.addAll(DataQuality.rows(ctx.runId(), started, "content",
+          DataQuality.SNAPSHOT_RULES, completion(contentFolders), snapshotCounts(content)));
+      long checks = Phases.run(spark, name(), "write ops.data_quality", () -> ctx.writer()
+          .append(SilverTables.DATA_QUALITY, spark.createDataFrame(quality,
+              SilverTables.DATA_QUALITY.schema())));
+      ctx.metrics().addWritten(SilverTables.DATA_QUALITY.name(), checks);
     } finally {
       parsed.unpersist();
       users.unpersist();
@@ -184,12 +226,16 @@ public final class IngestJob implements Job {
    * were rejected (they are written to the quarantine with the snapshot rejects, in one commit).
    */
   private long ingestEvents(JobContext ctx, DateRange dates, List<RawLake.Folder> folders,
-      Dataset<Row> parsed) {
+      Dataset<Row> parsed, List<DataQuality.Count> counts) {
     SparkSession spark = ctx.spark();
     RunMetrics metrics = ctx.metrics();
+    counts.addAll(Phases.run(spark, name(), "validate", () -> outcomes(parsed)));
     Map<LocalDate, Long> byFolder = new TreeMap<>();
-    Map<String, Long> byReason = Phases.run(spark, name(), "validate",
-        () -> countByReason(parsed, byFolder));
+    Map<String, Long> byReason = new TreeMap<>();
+    for (DataQuality.Count c : counts) {
+      byReason.merge(c.reason() == null ? "" : c.reason(), c.rows(), Long::sum);
+      byFolder.merge(c.arrivalDate(), c.rows(), Long::sum);
+    }
     emptyFolders(ctx, folders.stream().filter(f -> !byFolder.containsKey(f.date())).toList(),
         "its files hold no rows");
     long read = byReason.values().stream().mapToLong(Long::longValue).sum();
@@ -235,22 +281,34 @@ public final class IngestJob implements Job {
   }
 
   /**
-   * Rows per quarantine reason, valid rows under the empty reason; fills {@code byFolder} with
-   * the rows of each arrival folder (a folder without rows is absent). One small collect.
+   * Rows per arrival folder and outcome: the quarantine reason, or none with the event type of
+   * valid rows (a folder without rows is absent). One small collect.
    */
-  private static Map<String, Long> countByReason(Dataset<Row> parsed,
-      Map<LocalDate, Long> byFolder) {
-    Map<String, Long> counts = new TreeMap<>();
-    for (Row r : parsed.groupBy("arrival_date", "reason").count().collectAsList()) {
-      counts.merge(r.isNullAt(1) ? "" : r.getString(1), r.getLong(2), Long::sum);
-      byFolder.merge(r.getDate(0).toLocalDate(), r.getLong(2), Long::sum);
-    }
-    return counts;
+  private static List<DataQuality.Count> outcomes(Dataset<Row> parsed) {
+    return parsed.groupBy("arrival_date", "reason", "event_type").count().collectAsList()
+        .stream().map(r -> new DataQuality.Count(r.<Date>getAs("arrival_date").toLocalDate(),
+            r.getAs("reason"), r.getAs("event_type"), r.<Long>getAs("count")))
+        .toList();
   }
 
-  /** Parsed snapshot rows of the dates' folders that exist (cached: read twice). */
-  private static Dataset<Row> dimension(RawLake lake, DateRange dates, String kind,
-      DimensionParser parser) {
+  /** Snapshot rows per arrival folder and quarantine reason (none: valid). */
+  private static List<DataQuality.Count> snapshotCounts(Dataset<Row> parsed) {
+    return parsed.groupBy("arrival_date", "reason").count().collectAsList().stream()
+        .map(r -> new DataQuality.Count(r.<Date>getAs("arrival_date").toLocalDate(),
+            r.getAs("reason"), null, r.<Long>getAs("count")))
+        .toList();
+  }
+
+  /** Each folder's date and when its _SUCCESS marker was written (null: none). */
+  private static Map<LocalDate, Instant> completion(List<RawLake.Folder> folders) {
+    Map<LocalDate, Instant> out = new TreeMap<>();
+    folders.forEach(f -> out.put(f.date(), f.completedAt()));
+    return out;
+  }
+
+  /** The snapshot folders of the dates that exist. */
+  private static List<RawLake.Folder> snapshotFolders(RawLake lake, DateRange dates,
+      String kind) {
     List<RawLake.Folder> folders = new ArrayList<>();
     for (LocalDate day : dates.days()) {
       RawLake.Folder f = lake.folder("dims/" + kind, day);
@@ -258,6 +316,12 @@ public final class IngestJob implements Job {
         folders.add(f);
       }
     }
+    return folders;
+  }
+
+  /** Parsed snapshot rows of the folders (cached: read more than once). */
+  private static Dataset<Row> parseSnapshots(RawLake lake, List<RawLake.Folder> folders,
+      DimensionParser parser) {
     return parser.parse(lake.readLines(folders)).persist(StorageLevel.MEMORY_AND_DISK());
   }
 

@@ -1,17 +1,15 @@
 package com.community.analytics.jobs.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.community.analytics.jobs.ingest.StrictJson.Rejected;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -23,13 +21,14 @@ import java.util.TreeMap;
  * Java, no Spark: every rule is testable on a string.
  *
  * <p>Checks run in a fixed order, so each broken row gets exactly one reason: malformed JSON,
- * missing required field, wrong type, unknown event type, unparseable time, future time, then
- * the per-type requirements (content id, amount and order id, experiment and variant) and a
- * negative amount.
+ * duplicate key, invalid encoding (all read by {@link StrictJson}), missing required field,
+ * wrong type, a non-finite or out-of-range amount, unknown event type, unparseable time,
+ * implausible time (before {@code ingest.earliest_event_time}), future time, then the per-type
+ * requirements (content id, amount and order id, experiment and variant) and a negative amount.
+ * Whatever the line holds, the result is an event or a reason: nothing here throws.
  */
 public final class RawEventParser implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Epoch milliseconds before 2001-09-09 or after 2286 are not plausible event times. */
   private static final long MIN_EPOCH_MS = 1_000_000_000_000L;
   private static final long MAX_EPOCH_MS = 9_999_999_999_999L;
@@ -37,11 +36,19 @@ public final class RawEventParser implements Serializable {
   private final ZoneId zone;
   private final String defaultCurrency;
   private final long futureToleranceSeconds;
+  private final Instant earliest;
 
-  public RawEventParser(ZoneId zone, String defaultCurrency, long futureToleranceHours) {
+  /**
+   * Events in business time zone {@code zone}; amounts without a currency get {@code
+   * defaultCurrency}; times before the start of {@code earliestDate} (in {@code zone}) are
+   * implausible.
+   */
+  public RawEventParser(ZoneId zone, String defaultCurrency, long futureToleranceHours,
+      LocalDate earliestDate) {
     this.zone = zone;
     this.defaultCurrency = defaultCurrency;
     this.futureToleranceSeconds = futureToleranceHours * 3600;
+    this.earliest = earliestDate.atStartOfDay(zone).toInstant();
   }
 
   /** A normalised event. */
@@ -61,16 +68,6 @@ public final class RawEventParser implements Serializable {
     }
   }
 
-  /** Thrown inside the parser to stop at the first broken rule. */
-  private static final class Rejected extends Exception {
-    final String reason;
-
-    Rejected(String reason, String detail) {
-      super(detail, null, false, false);
-      this.reason = reason;
-    }
-  }
-
   /**
    * Parses one line that arrived in folder {@code arrivalDate}; event times later than the end
    * of that business day plus the tolerance are rejected as future times.
@@ -78,13 +75,9 @@ public final class RawEventParser implements Serializable {
   public Result parse(String line, LocalDate arrivalDate) {
     JsonNode root;
     try {
-      root = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      return Result.reject(QuarantineReason.MALFORMED_JSON,
-          "not valid JSON: " + e.getOriginalMessage(), null);
-    }
-    if (root == null || !root.isObject()) {
-      return Result.reject(QuarantineReason.MALFORMED_JSON, "not a JSON object", null);
+      root = StrictJson.object(line);
+    } catch (Rejected r) {
+      return Result.reject(r.reason, r.getMessage(), null);
     }
     String eventId = root.path("event_id").isTextual() ? root.get("event_id").asText() : null;
     try {
@@ -111,7 +104,7 @@ public final class RawEventParser implements Serializable {
     String orderId = text(root, "order_id");
     String experimentId = text(root, "experiment_id");
     String variant = text(root, "variant");
-    BigDecimal amount = number(root, "amount");
+    BigDecimal amount = StrictJson.decimal(root, "amount", 18, 2);
     Map<String, String> properties = properties(root);
 
     if (!EventContract.EVENT_TYPES.contains(eventType)) {
@@ -119,6 +112,10 @@ public final class RawEventParser implements Serializable {
           + eventType + "'");
     }
     Instant time = time(root.get("event_time"));
+    if (time.isBefore(earliest)) {
+      throw new Rejected(QuarantineReason.IMPLAUSIBLE_TIME, "event_time " + time
+          + " is before ingest.earliest_event_time (" + earliest + ")");
+    }
     Instant latest = arrivalDate.plusDays(1).atStartOfDay(zone).toInstant()
         .plusSeconds(futureToleranceSeconds);
     if (time.isAfter(latest)) {
@@ -142,7 +139,7 @@ public final class RawEventParser implements Serializable {
     ZonedDateTime local = time.atZone(zone);
     return new Event(eventId, time, local.toLocalDate(), local.getHour(), userId, eventType,
         sessionId, contentId, channel, platform,
-        amount == null ? null : amount.setScale(2, RoundingMode.HALF_UP),
+        amount,
         amount == null ? currency : (currency == null ? defaultCurrency : currency.toUpperCase(
             Locale.ROOT)),
         orderId, experimentId, variant, properties);
@@ -167,21 +164,9 @@ public final class RawEventParser implements Serializable {
     }
     if (!node.isTextual()) {
       throw new Rejected(QuarantineReason.WRONG_TYPE, field + " must be a string, got "
-          + node.getNodeType().toString().toLowerCase(Locale.ROOT));
+          + StrictJson.typeName(node));
     }
     return node.asText().trim();
-  }
-
-  private static BigDecimal number(JsonNode root, String field) throws Rejected {
-    JsonNode node = root.get(field);
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (!node.isNumber()) {
-      throw new Rejected(QuarantineReason.WRONG_TYPE, field + " must be a number, got "
-          + node.getNodeType().toString().toLowerCase(Locale.ROOT));
-    }
-    return node.decimalValue();
   }
 
   private static Map<String, String> properties(JsonNode root) throws Rejected {
@@ -220,6 +205,10 @@ public final class RawEventParser implements Serializable {
 
   private Instant time(JsonNode node) throws Rejected {
     if (node.isIntegralNumber()) {
+      if (!node.canConvertToLong()) {
+        throw new Rejected(QuarantineReason.UNPARSEABLE_TIME, "event_time out of range: "
+            + node.asText());
+      }
       return epochMillis(node.asLong(), node.asText());
     }
     if (!node.isTextual()) {
@@ -236,7 +225,7 @@ public final class RawEventParser implements Serializable {
     }
     try {
       return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeException e) {
       throw new Rejected(QuarantineReason.UNPARSEABLE_TIME,
           "event_time is not ISO-8601 with an offset: '" + text + "'");
     }

@@ -7,18 +7,21 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.struct;
 
 import com.community.analytics.common.catalog.TableSpec;
-import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.Date;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +31,9 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.hadoop.util.LineReader;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -51,15 +56,17 @@ public final class RawLake {
       TableSpec.column("source_file", DataTypes.StringType, "file path"),
       TableSpec.column("line_number", DataTypes.LongType, "1-based line number"),
       TableSpec.column("raw", DataTypes.StringType, "line text"),
-      TableSpec.column("read_error", DataTypes.StringType, "why the file could not be read"));
+      TableSpec.column("read_error", DataTypes.StringType, "why the file could not be read"),
+      TableSpec.column("encoding_error", DataTypes.StringType,
+          "why the line's bytes are not UTF-8 (raw then holds them decoded with U+FFFD)"));
 
   /**
    * What a folder holds: whether it exists, whether its {@code _SUCCESS} marker is there, and its
    * data files (hidden and {@code _}-prefixed files and zero-byte files left out, so a folder
-   * whose files hold no bytes lists none).
+   * whose files hold no bytes lists none), and when the marker was written (null without one).
    */
   public record Folder(LocalDate date, String path, boolean exists, boolean complete,
-      List<String> files) {}
+      List<String> files, Instant completedAt) {}
 
   private final SparkSession spark;
   private final String lakeRoot;
@@ -80,7 +87,7 @@ public final class RawLake {
     try {
       FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(dir)) {
-        return new Folder(date, dir.toString(), false, false, List.of());
+        return new Folder(date, dir.toString(), false, false, List.of(), null);
       }
       List<String> files = new ArrayList<>();
       FileStatus[] listing = fs.listStatus(dir);
@@ -91,8 +98,13 @@ public final class RawLake {
           files.add(s.getPath().toString());
         }
       }
-      boolean complete = fs.exists(new Path(dir, "_SUCCESS"));
-      return new Folder(date, dir.toString(), true, complete, files);
+      Instant completedAt = null;
+      for (FileStatus s : listing) {
+        if (s.isFile() && s.getPath().getName().equals("_SUCCESS")) {
+          completedAt = Instant.ofEpochMilli(s.getModificationTime());
+        }
+      }
+      return new Folder(date, dir.toString(), true, completedAt != null, files, completedAt);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
@@ -131,19 +143,28 @@ public final class RawLake {
               org.apache.spark.sql.functions.input_file_name().as("source_file"),
               monotonically_increasing_id().plus(1).as("line_number"),
               to_json(struct(col("*"))).as("raw"),
-              lit(null).cast(DataTypes.StringType).as("read_error"));
+              lit(null).cast(DataTypes.StringType).as("read_error"),
+              lit(null).cast(DataTypes.StringType).as("encoding_error"));
       all = all == null ? part : all.unionByName(part);
     }
     return all == null ? spark.createDataFrame(List.of(), LINES) : all;
   }
 
   /**
-   * The lines of one file, read lazily so a large file never sits in memory. A read error ends
-   * the file with one row carrying the error instead of a line.
+   * The lines of one file, read lazily so a large file never sits in memory. Lines end at LF,
+   * CR or CRLF; a UTF-8 byte-order mark at the start of a line is dropped (files concatenated
+   * with {@code cat} carry one mid-file); lines of only spaces and tabs are not rows. Each
+   * line's bytes are decoded strictly: bytes that are not UTF-8 mark the line with an {@code
+   * encoding_error} rather than silently becoming U+FFFD in an id. A read error ends the file
+   * with one row carrying the error instead of a line.
    */
   static java.util.Iterator<Row> readFile(Configuration conf, Date date, String file) {
     return new java.util.Iterator<>() {
-      private BufferedReader reader;
+      private final Text bytes = new Text();
+      private final CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+      private LineReader reader;
       private long line;
       private Row next;
       private boolean done;
@@ -174,14 +195,24 @@ public final class RawLake {
             CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
             InputStream raw = fs.open(path);
             InputStream in = codec == null ? raw : codec.createInputStream(raw);
-            reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8),
-                1 << 16);
+            reader = new LineReader(in, 1 << 16);
           }
-          String text;
-          while ((text = reader.readLine()) != null) {
+          while (reader.readLine(bytes) > 0) {
             line++;
-            if (!text.isEmpty()) {
-              return RowFactory.create(date, file, line, text, null);
+            int start = startsWithBom(bytes) ? 3 : 0;
+            if (isBlank(bytes, start)) {
+              continue;
+            }
+            ByteBuffer content = ByteBuffer.wrap(bytes.getBytes(), start,
+                bytes.getLength() - start);
+            try {
+              String text = strict.decode(content).toString();
+              return RowFactory.create(date, file, line, text, null, null);
+            } catch (CharacterCodingException e) {
+              content.rewind().position(start);
+              return RowFactory.create(date, file, line,
+                  StandardCharsets.UTF_8.decode(content).toString(), null,
+                  "bytes that are not UTF-8 (" + e.getClass().getSimpleName() + ")");
             }
           }
           finish();
@@ -189,8 +220,25 @@ public final class RawLake {
         } catch (IOException | RuntimeException e) {
           finish();
           return RowFactory.create(date, file, null, null, "unreadable after " + line
-              + " lines: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+              + " lines: " + e.getClass().getSimpleName() + ": " + e.getMessage(), null);
         }
+      }
+
+      private boolean startsWithBom(Text t) {
+        byte[] b = t.getBytes();
+        return t.getLength() >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB
+            && b[2] == (byte) 0xBF;
+      }
+
+      /** Only JSON's in-line whitespace (spaces, tabs) from {@code start} on. */
+      private boolean isBlank(Text t, int start) {
+        byte[] b = t.getBytes();
+        for (int i = start; i < t.getLength(); i++) {
+          if (b[i] != ' ' && b[i] != '\t') {
+            return false;
+          }
+        }
+        return true;
       }
 
       private void finish() {

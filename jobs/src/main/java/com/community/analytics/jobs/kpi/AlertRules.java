@@ -1,10 +1,13 @@
 package com.community.analytics.jobs.kpi;
 
 import java.sql.Date;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.math3.stat.descriptive.rank.Median;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -16,10 +19,18 @@ import org.apache.spark.sql.RowFactory;
  *   <li>level 2 (KPI): conversion rate more than {@code kpi.alerts.conversion_drop} below its
  *       trailing mean; a KPI turning red (red on the date, not red the day before);
  *   <li>level 3 (data or system): the day's raw event folder missing, empty or without
- *       {@code _SUCCESS}; a quarantine share above {@code kpi.alerts.quarantine_share}; a job
+ *       {@code _SUCCESS}; a quarantine share above {@code kpi.alerts.quarantine_share}; the
+ *       folder's rows outside {@code kpi.alerts.volume_low} to {@code volume_high} times their
+ *       median over the trailing {@code volume_window_days}; an event type with a typical
+ *       volume (trailing median at least {@code vanish_min_rows}) and no valid row on the day; the folder completed
+ *       later than {@code kpi.alerts.arrival_deadline_hours} after its business day ended; a job
  *       run for the date that failed and was not rerun successfully; a churn feature with PSI at
  *       or above {@code kpi.alerts.churn_psi}.
  * </ul>
+ *
+ * <p>Volumes, quarantine shares and arrival times come from {@code ops.data_quality}; the
+ * trailing comparisons need at least {@code kpi.alerts.volume_min_days} ingested days, so a
+ * new community's first week raises none.
  */
 public final class AlertRules {
   private AlertRules() {}
@@ -38,12 +49,21 @@ public final class AlertRules {
   public record FailedRun(String job, String runId, String error) {}
 
   /**
+   * What the latest ingest of one arrival folder saw ({@code ops.data_quality}): rows read,
+   * rows quarantined, valid rows per event type, and when the folder was completed (null: no
+   * {@code _SUCCESS}).
+   */
+  public record FolderQuality(long rowsChecked, long quarantined, Map<String, Long> validByType,
+      Instant completedAt) {}
+
+  /**
    * What the date's data looks like: the raw event folder, the ingest outcome of the rows that
-   * arrived that day, unresolved job failures, and the churn features' PSI on the date.
+   * arrived that day (null: not ingested) beside the folders of the trailing days that were,
+   * the arrival deadline, unresolved job failures, and the churn features' PSI on the date.
    */
   public record DataHealth(LocalDate date, String folder, boolean folderExists, int dataFiles,
-      boolean successMarker, long accepted, long quarantined, List<FailedRun> failedRuns,
-      Map<String, Double> churnPsi) {}
+      boolean successMarker, FolderQuality ingested, List<FolderQuality> trailing,
+      Instant deadline, List<FailedRun> failedRuns, Map<String, Double> churnPsi) {}
 
   public static List<Alert> evaluate(List<KpiBoard.Line> board, DataHealth health,
       KpiSettings.Alerts s) {
@@ -92,15 +112,8 @@ public final class AlertRules {
             "raw event folder of " + d + " has no _SUCCESS marker (incomplete?): " + folder));
       }
     }
-    long rows = health.accepted() + health.quarantined();
-    if (rows > 0) {
-      double share = (double) health.quarantined() / rows;
-      if (share > s.quarantineShare()) {
-        alerts.add(new Alert(d, 3, "quarantine_share", "ops.quarantine", share,
-            s.quarantineShare(), String.format("%.2f%% of the raw event rows of %s were "
-                + "quarantined (%d of %d), above %.2f%%", 100 * share, d,
-                health.quarantined(), rows, 100 * s.quarantineShare())));
-      }
+    if (health.ingested() != null) {
+      alerts.addAll(ingestAlerts(health, s));
     }
     for (FailedRun run : health.failedRuns()) {
       alerts.add(new Alert(d, 3, "job_failed", run.job(), null, null, "job " + run.job()
@@ -114,6 +127,61 @@ public final class AlertRules {
       }
     });
     return alerts;
+  }
+
+  private static List<Alert> ingestAlerts(DataHealth health, KpiSettings.Alerts s) {
+    List<Alert> alerts = new ArrayList<>();
+    LocalDate d = health.date();
+    FolderQuality today = health.ingested();
+    long rows = today.rowsChecked();
+    if (rows > 0) {
+      double share = (double) today.quarantined() / rows;
+      if (share > s.quarantineShare()) {
+        alerts.add(new Alert(d, 3, "quarantine_share", "ops.data_quality", share,
+            s.quarantineShare(), String.format("%.2f%% of the raw event rows of %s were "
+                + "quarantined (%d of %d), above %.2f%%", 100 * share, d,
+                today.quarantined(), rows, 100 * s.quarantineShare())));
+      }
+    }
+    if (today.completedAt() != null && today.completedAt().isAfter(health.deadline())) {
+      double hoursLate = Duration.between(health.deadline(), today.completedAt()).toMinutes()
+          / 60.0;
+      alerts.add(new Alert(d, 3, "raw_folder_late", health.folder(), hoursLate,
+          (double) s.arrivalDeadlineHours(), String.format("raw event folder of %s was "
+              + "completed at %s, %.1f hours after its deadline %s (%d hours after the day "
+              + "ended)", d, today.completedAt(), hoursLate, health.deadline(),
+              s.arrivalDeadlineHours())));
+    }
+    List<FolderQuality> trailing = health.trailing();
+    if (trailing.size() < s.volumeMinDays()) {
+      return alerts;
+    }
+    double median = median(trailing.stream().mapToDouble(FolderQuality::rowsChecked));
+    if (median > 0 && (rows < s.volumeLow() * median || rows > s.volumeHigh() * median)) {
+      boolean low = rows < s.volumeLow() * median;
+      double bound = (low ? s.volumeLow() : s.volumeHigh()) * median;
+      alerts.add(new Alert(d, 3, "raw_volume_anomaly", health.folder(), (double) rows, bound,
+          String.format("%d raw event rows arrived for %s, %s %.2f x their median %.0f over "
+              + "the %d days before (%s %.0f)", rows, d, low ? "below" : "above",
+              low ? s.volumeLow() : s.volumeHigh(), median, trailing.size(),
+              low ? "floor" : "ceiling", bound)));
+    }
+    java.util.Set<String> types = new java.util.TreeSet<>();
+    trailing.forEach(q -> types.addAll(q.validByType().keySet()));
+    for (String type : types) {
+      double typical = median(trailing.stream()
+          .mapToDouble(q -> q.validByType().getOrDefault(type, 0L)));
+      if (typical >= s.vanishMinRows() && today.validByType().getOrDefault(type, 0L) == 0) {
+        alerts.add(new Alert(d, 3, "event_type_vanished", type, 0.0, typical,
+            String.format("no valid %s event arrived for %s; its median over the %d days "
+                + "before is %.0f", type, d, trailing.size(), typical)));
+      }
+    }
+    return alerts;
+  }
+
+  private static double median(java.util.stream.DoubleStream values) {
+    return new Median().evaluate(values.toArray());
   }
 
   private static String fmt(Double v) {

@@ -12,6 +12,7 @@ import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.runlog.JobRunLog;
+import com.community.analytics.common.spark.JoinKeys;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.time.DateRange;
 import com.community.analytics.jobs.churn.ChurnTables;
@@ -19,7 +20,11 @@ import com.community.analytics.jobs.features.FeatureTables;
 import com.community.analytics.jobs.ingest.RawLake;
 import java.io.PrintStream;
 import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -41,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>Inputs: gold.user_activity_daily of a bounded window (at most max(mau_days, 7) +
  * trailing_days days, or cohort_weeks weeks, before the range), silver.events of the range (and
  * of the A/B look-back for the read-outs), silver.content, the raw event folders of the range
- * (listed, not read), ops.quarantine, ops.job_runs and ml.churn_drift when present. Outputs,
+ * (listed, not read), ops.data_quality of the range and the alerts' trailing volume window,
+ * ops.job_runs and ml.churn_drift when present. Outputs,
  * each replaced for its dates: gold.kpi_daily, gold.cohort_retention, gold.funnel_daily (the
  * range and the days before it whose action window was still open), gold.experiment_results
  * (the range's read-out dates: the last day, and every readout_every_days-th day of a backfill),
@@ -184,13 +190,10 @@ public final class KpiJob implements Job {
   private static List<AlertRules.DataHealth> health(JobContext ctx, DateRange range,
       KpiSettings s) {
     String sqlDates = DateRange.sqlList(range.days());
-    Map<LocalDate, Long> accepted = countsByDate(ctx.warehouse().read(SilverTables.EVENTS)
-        .where("arrival_date IN (" + sqlDates + ")").groupBy("arrival_date").count());
-    Map<LocalDate, Long> quarantined = ctx.warehouse().exists(SilverTables.QUARANTINE)
-        ? countsByDate(ctx.warehouse().read(SilverTables.QUARANTINE)
-            .where("run_date IN (" + sqlDates + ") AND source = 'events'")
-            .groupBy("run_date").count())
-        : Map.of();
+    int window = s.alerts().volumeWindowDays();
+    Map<LocalDate, AlertRules.FolderQuality> quality = ctx.warehouse().exists(
+        SilverTables.DATA_QUALITY) ? folderQuality(ctx.warehouse().read(
+            SilverTables.DATA_QUALITY), range.from().minusDays(window), range.to()) : Map.of();
     Map<LocalDate, List<AlertRules.FailedRun>> failures = new HashMap<>();
     if (ctx.warehouse().exists(JobRunLog.JOB_RUNS)) {
       // The latest run of each job covering a date decides: a failure then a successful rerun
@@ -219,20 +222,55 @@ public final class KpiJob implements Job {
       }
     }
     RawLake lake = new RawLake(ctx.spark(), ctx.config().getString(CommonKeys.LAKE_ROOT));
+    ZoneId zone = ZoneId.of(ctx.config().getString(CommonKeys.TIME_ZONE));
     List<AlertRules.DataHealth> out = new ArrayList<>();
     for (LocalDate d : range.days()) {
       RawLake.Folder folder = lake.folder("events", d);
+      List<AlertRules.FolderQuality> trailing = new ArrayList<>();
+      for (LocalDate t = d.minusDays(window); t.isBefore(d); t = t.plusDays(1)) {
+        if (quality.containsKey(t)) {
+          trailing.add(quality.get(t));
+        }
+      }
+      Instant deadline = d.plusDays(1).atStartOfDay(zone).toInstant()
+          .plus(Duration.ofHours(s.alerts().arrivalDeadlineHours()));
       out.add(new AlertRules.DataHealth(d, folder.path(), folder.exists(),
-          folder.files().size(), folder.complete(), accepted.getOrDefault(d, 0L),
-          quarantined.getOrDefault(d, 0L), failures.getOrDefault(d, List.of()),
-          drift.getOrDefault(d, Map.of())));
+          folder.files().size(), folder.complete(), quality.get(d), trailing, deadline,
+          failures.getOrDefault(d, List.of()), drift.getOrDefault(d, Map.of())));
     }
     return out;
   }
 
-  private static Map<LocalDate, Long> countsByDate(Dataset<Row> counts) {
-    Map<LocalDate, Long> out = new HashMap<>();
-    counts.collectAsList().forEach(r -> out.put(r.getDate(0).toLocalDate(), r.getLong(1)));
+  /**
+   * The latest ingest of each events folder from {@code from} to {@code to}, as {@code
+   * ops.data_quality} recorded it (a folder ingested again is read from its last run). One
+   * small collect: about fifteen rows per folder.
+   */
+  static Map<LocalDate, AlertRules.FolderQuality> folderQuality(Dataset<Row> dataQuality,
+      LocalDate from, LocalDate to) {
+    Map<LocalDate, AlertRules.FolderQuality> out = new TreeMap<>();
+    Dataset<Row> events = dataQuality.where(col("source").equalTo("events")
+            .and(col("arrival_date").between(Date.valueOf(from), Date.valueOf(to))));
+    Dataset<Row> latest = events.groupBy("arrival_date").agg(
+        org.apache.spark.sql.functions.max_by(col("run_id"), col("checked_at")).as("run_id"));
+    Map<LocalDate, long[]> counts = new TreeMap<>();
+    Map<LocalDate, Map<String, Long>> valid = new TreeMap<>();
+    Map<LocalDate, Instant> completed = new HashMap<>();
+    for (Row r : events.join(latest, JoinKeys.on("arrival_date", "run_id")).collectAsList()) {
+      LocalDate d = r.<Date>getAs("arrival_date").toLocalDate();
+      long[] c = counts.computeIfAbsent(d, k -> new long[2]);
+      c[0] = r.<Long>getAs("rows_checked");
+      Timestamp at = r.getAs("folder_completed_at");
+      completed.put(d, at == null ? null : at.toInstant());
+      if (SilverTables.DATA_QUALITY_VALID.equals(r.getAs("rule"))) {
+        valid.computeIfAbsent(d, k -> new TreeMap<>()).put(r.getAs("event_type"),
+            r.<Long>getAs("rows_valid"));
+      } else {
+        c[1] += r.<Long>getAs("rows_failed");
+      }
+    }
+    counts.forEach((d, c) -> out.put(d, new AlertRules.FolderQuality(c[0], c[1],
+        valid.getOrDefault(d, Map.of()), completed.get(d))));
     return out;
   }
 

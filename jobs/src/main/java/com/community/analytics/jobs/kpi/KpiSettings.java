@@ -24,7 +24,9 @@ public record KpiSettings(int mauDays, int trailingDays, int cohortWeeks,
 
   /** The alert thresholds. */
   public record Alerts(long complaintsPerDay, double conversionDrop, double quarantineShare,
-      double churnPsi, boolean failOnLevel3) implements Serializable {}
+      double churnPsi, boolean failOnLevel3, int volumeWindowDays, int volumeMinDays,
+      double volumeLow, double volumeHigh, long vanishMinRows, int arrivalDeadlineHours)
+      implements Serializable {}
 
   public static final ConfigKey MAU_DAYS = ConfigKey.integer("kpi.mau_days", 30,
       "MAU counts members active on any of the N days ending on the date");
@@ -63,13 +65,32 @@ public record KpiSettings(int mauDays, int trailingDays, int cohortWeeks,
       "level 3: share of the day's raw event rows quarantined above this");
   public static final ConfigKey CHURN_PSI = ConfigKey.decimal("kpi.alerts.churn_psi", 0.25,
       "level 3: a churn feature's PSI at or above this");
+  public static final ConfigKey VOLUME_WINDOW = ConfigKey.integer(
+      "kpi.alerts.volume_window_days", 7, "level 3: a day's raw event rows and each event "
+          + "type's valid rows are compared with their median over the N days before")
+      .atLeast(1);
+  public static final ConfigKey VOLUME_MIN_DAYS = ConfigKey.integer(
+      "kpi.alerts.volume_min_days", 7, "the volume comparisons need at least this many of "
+          + "those days ingested").atLeast(1);
+  public static final ConfigKey VANISH_MIN_ROWS = ConfigKey.longValue(
+      "kpi.alerts.vanish_min_rows", 20L, "level 3: an event type with no valid row on the day, "
+          + "when its trailing median is at least this (a rarer type is often absent by "
+          + "chance: P(0) = e^-median)").atLeast(1);
+  public static final ConfigKey VOLUME_LOW = ConfigKey.decimal("kpi.alerts.volume_low", 0.5,
+      "level 3: fewer raw event rows than this times the trailing median");
+  public static final ConfigKey VOLUME_HIGH = ConfigKey.decimal("kpi.alerts.volume_high", 2.0,
+      "level 3: more raw event rows than this times the trailing median");
+  public static final ConfigKey ARRIVAL_DEADLINE = ConfigKey.integer(
+      "kpi.alerts.arrival_deadline_hours", 6, "level 3: a raw event folder whose _SUCCESS was "
+          + "written later than this many hours after its business day ended").atLeast(0);
   public static final ConfigKey FAIL_ON_LEVEL3 = ConfigKey.bool("kpi.alerts.fail_on_level3",
       false, "the kpi job exits 1 after writing its tables when it raised a level-3 alert");
 
   public static List<ConfigKey> keys() {
     return List.of(MAU_DAYS, TRAILING_DAYS, COHORT_WEEKS, INTERACTION_TYPES, TARGETS,
         ACTION_WINDOW, LOOKBACK, READOUT_EVERY, CONTROL, ALPHA, SRM_ALPHA, ALLOCATION,
-        COMPLAINTS, CONVERSION_DROP, QUARANTINE_SHARE, CHURN_PSI, FAIL_ON_LEVEL3);
+        COMPLAINTS, CONVERSION_DROP, QUARANTINE_SHARE, CHURN_PSI, FAIL_ON_LEVEL3, VOLUME_WINDOW,
+        VOLUME_MIN_DAYS, VOLUME_LOW, VOLUME_HIGH, VANISH_MIN_ROWS, ARRIVAL_DEADLINE);
   }
 
   public static KpiSettings from(AppConfig c) {
@@ -80,14 +101,21 @@ public record KpiSettings(int mauDays, int trailingDays, int cohortWeeks,
             + c.getInt(k));
       }
     }
-    for (ConfigKey k : List.of(ALPHA, SRM_ALPHA, CONVERSION_DROP, QUARANTINE_SHARE)) {
+    for (ConfigKey k : List.of(ALPHA, SRM_ALPHA, CONVERSION_DROP, QUARANTINE_SHARE,
+        VOLUME_LOW)) {
       double v = c.getDouble(k);
       if (!(v > 0 && v < 1)) {
         throw new ConfigException("config key '" + k.name() + "': must be in (0, 1), got " + v);
       }
     }
+    if (!(c.getDouble(VOLUME_HIGH) > 1)) {
+      throw new ConfigException("config key '" + VOLUME_HIGH.name() + "': must be > 1, got "
+          + c.getDouble(VOLUME_HIGH));
+    }
     Alerts alerts = new Alerts(c.getLong(COMPLAINTS), c.getDouble(CONVERSION_DROP),
-        c.getDouble(QUARANTINE_SHARE), c.getDouble(CHURN_PSI), c.getBoolean(FAIL_ON_LEVEL3));
+        c.getDouble(QUARANTINE_SHARE), c.getDouble(CHURN_PSI), c.getBoolean(FAIL_ON_LEVEL3),
+        c.getInt(VOLUME_WINDOW), c.getInt(VOLUME_MIN_DAYS), c.getDouble(VOLUME_LOW),
+        c.getDouble(VOLUME_HIGH), c.getLong(VANISH_MIN_ROWS), c.getInt(ARRIVAL_DEADLINE));
     return new KpiSettings(c.getInt(MAU_DAYS), c.getInt(TRAILING_DAYS), c.getInt(COHORT_WEEKS),
         interactionTypes(c.getTree(INTERACTION_TYPES)), targets(c.getTree(TARGETS)),
         c.getInt(ACTION_WINDOW), c.getInt(LOOKBACK), c.getInt(READOUT_EVERY),

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class RawEventParserTest {
   private static final LocalDate ARRIVAL = LocalDate.of(2026, 11, 21);
-  private final RawEventParser parser = new RawEventParser(ZoneId.of("Asia/Shanghai"), "CNY", 24);
+  private final RawEventParser parser = new RawEventParser(ZoneId.of("Asia/Shanghai"), "CNY", 24,
+      LocalDate.of(2000, 1, 1));
 
   private RawEventParser.Result parse(String json) {
     return parser.parse(json, ARRIVAL);
@@ -86,5 +87,67 @@ class RawEventParserTest {
     assertTrue(r.isValid(), String.valueOf(r.detail()));
     assertEquals("e", parse("{\"event_id\":\"e\",\"user_id\":\"u\",\"event_type\":\"zzz\","
         + "\"event_time\":\"2026-11-21T10:00:00Z\"}").eventId(), "the id is kept for rejects");
+  }
+
+  private static String purchase(String amount) {
+    return "{\"event_id\":\"e\",\"user_id\":\"u\",\"event_time\":\"2026-11-21T10:00:00Z\","
+        + "\"event_type\":\"purchase\",\"order_id\":\"o\",\"amount\":" + amount + "}";
+  }
+
+  private static String login(String time) {
+    return "{\"event_id\":\"e\",\"user_id\":\"u\",\"event_type\":\"login\",\"event_time\":"
+        + time + "}";
+  }
+
+  @Test
+  void amountsADecimal1802CannotHoldAreQuarantinedNeverNullOrThrown() {
+    // json.dumps writes NaN and Infinity by default; 1e999 is beyond a double.
+    for (String amount : new String[] {"NaN", "Infinity", "-Infinity", "1e999", "-1e999"}) {
+      assertRejected(purchase(amount), QuarantineReason.NON_FINITE_NUMBER);
+    }
+    // decimal(18,2) holds 16 integer digits; Spark would store a larger amount as NULL.
+    for (String amount : new String[] {"1e20", "1e16", "9999999999999999.995", "1e300",
+        "123456789012345678901234567890"}) {
+      assertRejected(purchase(amount), QuarantineReason.OUT_OF_RANGE);
+    }
+    assertEquals(new BigDecimal("9999999999999999.99"),
+        parse(purchase("9999999999999999.99")).event().amount());
+    // A tiny amount rounds to zero without building 10^999999999 on the way.
+    assertEquals(new BigDecimal("0.00"), parse(purchase("1e-999999999")).event().amount());
+    assertEquals(new BigDecimal("0.01"), parse(purchase("0.005")).event().amount());
+  }
+
+  @Test
+  void timesBeforeTheEarliestPlausibleDateAreQuarantined() {
+    // Parquet cannot write a time before 1900 without a rebase mode: the write would fail.
+    assertRejected(login("\"1899-12-31T00:00:00Z\""), QuarantineReason.IMPLAUSIBLE_TIME);
+    assertRejected(login("\"-999999999-01-01T00:00:00Z\""), QuarantineReason.IMPLAUSIBLE_TIME);
+    // 2000-01-01 starts at 1999-12-31T16:00Z in Shanghai.
+    assertRejected(login("\"1999-12-31T15:59:59Z\""), QuarantineReason.IMPLAUSIBLE_TIME);
+    assertTrue(parse(login("\"1999-12-31T16:00:00Z\"")).isValid());
+    // An integer too large for a long is not silently truncated to a plausible time.
+    assertRejected(login("18446744073709551616001"), QuarantineReason.UNPARSEABLE_TIME);
+    assertRejected(login("\"+999999999-12-31T23:59:59-18:00\""), QuarantineReason.FUTURE_TIME);
+  }
+
+  @Test
+  void ambiguousAndUnwritableTextIsQuarantined() {
+    String ok = "\"event_time\":\"2026-11-21T10:00:00Z\",\"event_type\":\"login\"";
+    assertRejected("{\"event_id\":\"a\",\"user_id\":\"u\",\"event_id\":\"b\"," + ok + "}",
+        QuarantineReason.DUPLICATE_KEY);
+    assertRejected("{\"event_id\":\"a\",\"user_id\":\"u\"," + ok
+        + ",\"properties\":{\"tier\":\"x\",\"tier\":\"y\"}}", QuarantineReason.DUPLICATE_KEY);
+    assertEquals("duplicate field 'event_id'", parse("{\"event_id\":\"a\",\"event_id\":\"b\"}")
+        .detail().toLowerCase(java.util.Locale.ROOT));
+    // Two objects on one line: which is the event?
+    assertRejected("{\"event_id\":\"a\",\"user_id\":\"u\"," + ok + "} {\"event_id\":\"b\"}",
+        QuarantineReason.MALFORMED_JSON);
+    // An unpaired surrogate escape would be written to Parquet as '?'.
+    assertRejected("{\"event_id\":\"a\",\"user_id\":\"u\\ud800\"," + ok + "}",
+        QuarantineReason.INVALID_ENCODING);
+    assertRejected("{\"event_id\":\"a\",\"user_id\":\"u\"," + ok
+        + ",\"properties\":{\"\\udc00\":\"x\"}}", QuarantineReason.INVALID_ENCODING);
+    assertEquals("u\ud83d\ude00", parse("{\"event_id\":\"a\",\"user_id\":\"u\\ud83d\\ude00\","
+        + ok + "}").event().userId(), "a surrogate pair is one character, kept");
   }
 }

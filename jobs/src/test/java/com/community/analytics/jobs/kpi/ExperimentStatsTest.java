@@ -20,7 +20,8 @@ class ExperimentStatsTest {
 
   private static KpiSettings settings(Map<String, Map<String, Double>> allocation) {
     return new KpiSettings(30, 7, 12, List.of("like"), Map.of(), 24, 120, 7, "control", 0.05,
-        0.001, allocation, new KpiSettings.Alerts(50, 0.05, 0.02, 0.25, false));
+        0.001, allocation, new KpiSettings.Alerts(50, 0.05, 0.02, 0.25, false, 7, 3, 0.5,
+            2.0, 3, 6));
   }
 
   @Test

@@ -100,11 +100,7 @@ public final class JobFixture {
       Path path = dir.resolve(file);
       byte[] text = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
       if (file.endsWith(".gz")) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream gz = new GZIPOutputStream(bytes)) {
-          gz.write(text);
-        }
-        text = bytes.toByteArray();
+        text = gzip(text);
       }
       Files.write(path, text);
       if (success) {
@@ -114,6 +110,15 @@ public final class JobFixture {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code content} as one gzip member. */
+  public static byte[] gzip(byte[] content) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(content);
+    }
+    return bytes.toByteArray();
   }
 
   public static String event(String id, String time, String user, String type, String extra) {
