@@ -7,13 +7,8 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.struct;
 
 import com.community.analytics.common.catalog.TableSpec;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -30,8 +25,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.util.LineReader;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -41,6 +36,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Reads raw folders of the lake ({@code <lake>/raw/<kind>/dt=YYYY-MM-DD/}) as lines, one row per
@@ -121,10 +117,12 @@ public final class RawLake {
     if (tasks.isEmpty()) {
       return spark.createDataFrame(List.of(), LINES);
     }
-    HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    // Hadoop's Configuration is not Serializable: Spark's wrapper carries it to the executors.
+    SerializableConfiguration conf = new SerializableConfiguration(
+        spark.sparkContext().hadoopConfiguration());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     return spark.createDataFrame(jsc.parallelize(tasks, tasks.size())
-        .flatMap(task -> readFile(conf.get(), task.getDate(0), task.getString(1))),
+        .flatMap(task -> readFile(conf.value(), task.getDate(0), task.getString(1))),
         LINES);
   }
 
@@ -252,28 +250,5 @@ public final class RawLake {
         }
       }
     };
-  }
-
-  /** Hadoop's Configuration is not Serializable; this carries it to the executors. */
-  static final class HadoopConf implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private transient Configuration conf;
-
-    HadoopConf(Configuration conf) {
-      this.conf = conf;
-    }
-
-    Configuration get() {
-      return conf;
-    }
-
-    private void writeObject(ObjectOutputStream out) throws IOException {
-      conf.write(new DataOutputStream(out));
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException {
-      conf = new Configuration(false);
-      conf.readFields(new DataInputStream(in));
-    }
   }
 }
