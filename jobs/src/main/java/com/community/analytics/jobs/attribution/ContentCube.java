@@ -27,13 +27,12 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * the date (the dimensions of the credited touch). Grouped by date and CUBE(persona, time_slot,
  * channel, content_type), so all 16 roll-ups, grand total included, come from one aggregation.
  * Additive measures of a roll-up row equal the sum of its detail rows; unique viewers are
- * counted distinct at each level. Cost: one shuffle (Spark expands each fact row 16 times).
+ * counted distinct at each level. Cost: three small shuffles: the facts summed per detail cell
+ * (then rolled up), the distinct (cell, member) pairs of the views (expanded 16 times), and
+ * the join of the two.
  */
 public final class ContentCube {
   private ContentCube() {}
-
-  private static final String UNIQUE_VIEWERS =
-      "count(DISTINCT CASE WHEN n_view = 1 THEN user_id END)";
 
   /** Touches (with persona) and credits unified as fact rows keyed by {@code date}. */
   static Dataset<Row> facts(Dataset<Row> touches, Dataset<Row> credits) {
@@ -71,32 +70,67 @@ public final class ContentCube {
     return facts.sparkSession().sql(cubeSql("attribution_facts"));
   }
 
-  /** The cube query over a view of {@link #facts}. */
+  /**
+   * The cube query over a view of {@link #facts}. The additive measures are summed per detail
+   * cell first and then rolled up, so the 16 grouping sets expand only the cells; unique
+   * viewers, which do not add up, are counted distinct over the narrow (cell, member) pairs of
+   * the views and joined on the grouping.
+   */
   static String cubeSql(String view) {
-    StringBuilder sql = new StringBuilder("SELECT date");
+    String dims = String.join(", ", DIMENSIONS);
+    List<String> labels = new ArrayList<>();
     List<String> rolled = new ArrayList<>();
     for (String d : DIMENSIONS) {
-      sql.append(", CASE WHEN grouping(").append(d).append(") = 1 THEN '").append(ALL)
-          .append("' ELSE ").append(d).append(" END AS ").append(d);
+      labels.add("CASE WHEN grouping(" + d + ") = 1 THEN '" + ALL + "' ELSE " + d + " END AS "
+          + d);
       rolled.add("CASE WHEN grouping(" + d + ") = 1 THEN '" + d + "' END");
     }
-    sql.append(", concat_ws(',', ").append(String.join(", ", rolled)).append(") AS rolled_up")
-        .append(", sum(n_view) AS impressions")
-        .append(", ").append(UNIQUE_VIEWERS).append(" AS unique_viewers")
-        .append(", sum(dwell_ms) / 1000.0 / nullif(sum(n_view), 0) AS avg_dwell_seconds")
-        .append(", sum(n_like) AS likes, sum(n_comment) AS comments, sum(n_collect) AS collects")
-        .append(", sum(n_share) AS shares")
-        .append(", (sum(n_like) + sum(n_comment) + sum(n_collect) + sum(n_share))"
-            + " / nullif(sum(n_view), 0)"
-            + " AS interaction_rate")
-        .append(", sum(n_share) / nullif(sum(n_view), 0) AS share_rate");
+    String grouping = "date, " + String.join(", ", labels) + ", concat_ws(',', "
+        + String.join(", ", rolled) + ") AS rolled_up";
+    String groupBy = " GROUP BY date, " + dims + " GROUPING SETS (" + groupingSets() + ")";
+    List<String> additive = new ArrayList<>(List.of("n_view", "dwell_ms", "n_like", "n_comment",
+        "n_collect", "n_share"));
     for (String m : MODELS) {
-      sql.append(", sum(conversions_").append(m).append(") AS conversions_").append(m)
-          .append(", sum(gmv_").append(m).append(") AS gmv_").append(m)
-          .append(", sum(conversions_").append(m).append(") / nullif(").append(UNIQUE_VIEWERS)
-          .append(", 0) AS conversion_rate_").append(m);
+      additive.add("conversions_" + m);
+      additive.add("gmv_" + m);
     }
-    // The 16 subsets of the dimensions, each with the date: CUBE per date as grouping sets.
+    String cellSums = String.join(", ", additive.stream()
+        .map(c -> "sum(" + c + ") AS " + c).toList());
+    StringBuilder sql = new StringBuilder("WITH cells AS (SELECT date, ").append(dims)
+        .append(", ").append(cellSums).append(" FROM ").append(view)
+        .append(" GROUP BY date, ").append(dims).append("), ")
+        .append("additive AS (SELECT ").append(grouping).append(", ").append(cellSums)
+        .append(" FROM cells").append(groupBy).append("), ")
+        .append("viewers AS (SELECT ").append(grouping)
+        .append(", count(DISTINCT user_id) AS unique_viewers FROM (SELECT DISTINCT date, ")
+        .append(dims).append(", user_id FROM ").append(view).append(" WHERE n_view = 1)")
+        .append(groupBy).append(") ")
+        .append("SELECT a.date, ").append(String.join(", ", DIMENSIONS.stream()
+            .map(d -> "a." + d).toList())).append(", a.rolled_up")
+        .append(", a.n_view AS impressions")
+        .append(", coalesce(v.unique_viewers, 0) AS unique_viewers")
+        .append(", a.dwell_ms / 1000.0 / nullif(a.n_view, 0) AS avg_dwell_seconds")
+        .append(", a.n_like AS likes, a.n_comment AS comments, a.n_collect AS collects")
+        .append(", a.n_share AS shares")
+        .append(", (a.n_like + a.n_comment + a.n_collect + a.n_share) / nullif(a.n_view, 0)"
+            + " AS interaction_rate")
+        .append(", a.n_share / nullif(a.n_view, 0) AS share_rate");
+    for (String m : MODELS) {
+      sql.append(", a.conversions_").append(m).append(" AS conversions_").append(m)
+          .append(", a.gmv_").append(m).append(" AS gmv_").append(m)
+          .append(", a.conversions_").append(m).append(" / nullif(v.unique_viewers, 0) AS ")
+          .append("conversion_rate_").append(m);
+    }
+    sql.append(" FROM additive a LEFT JOIN viewers v ON a.date = v.date AND a.rolled_up = ")
+        .append("v.rolled_up");
+    for (String d : DIMENSIONS) {
+      sql.append(" AND a.").append(d).append(" <=> v.").append(d);
+    }
+    return sql.toString();
+  }
+
+  /** The 16 subsets of the dimensions, each with the date: CUBE per date as grouping sets. */
+  private static String groupingSets() {
     List<String> sets = new ArrayList<>();
     for (int mask = 0; mask < 1 << DIMENSIONS.size(); mask++) {
       List<String> set = new ArrayList<>(List.of("date"));
@@ -107,10 +141,7 @@ public final class ContentCube {
       }
       sets.add("(" + String.join(", ", set) + ")");
     }
-    sql.append(" FROM ").append(view).append(" GROUP BY date, ")
-        .append(String.join(", ", DIMENSIONS))
-        .append(" GROUPING SETS (").append(String.join(", ", sets)).append(")");
-    return sql.toString();
+    return String.join(", ", sets);
   }
 
   /** Per date, the top {@code n} content items by GMV credited by the linear model. */

@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.last;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
@@ -114,13 +114,17 @@ public final class Journeys {
         .unionByName(conversions.select(col("user_id"),
             col("conversion_time").as("order_time"), col("conversion_id").as("order_id_key"))
             .withColumn("kind", lit(1)), true);
-    WindowSpec following = Window.partitionBy("user_id")
-        .orderBy(col("order_time"), col("kind"), col("order_id_key"))
-        .rowsBetween(Window.currentRow(), Window.unboundedFollowing());
-    Column nextId = first(when(col("kind").equalTo(1), col("order_id_key")), true)
-        .over(following);
-    Column nextTime = first(when(col("kind").equalTo(1), col("order_time")), true)
-        .over(following);
+    // The first purchase at or after each row, found as the last one seen walking the member's
+    // timeline backwards: Spark grows a frame that starts at the partition's first row in one
+    // pass, but re-aggregates a frame that ends at its last row for every row (quadratic in a
+    // member's touches).
+    WindowSpec backwardsSoFar = Window.partitionBy("user_id")
+        .orderBy(col("order_time").desc(), col("kind").desc(), col("order_id_key").desc())
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Column nextId = last(when(col("kind").equalTo(1), col("order_id_key")), true)
+        .over(backwardsSoFar);
+    Column nextTime = last(when(col("kind").equalTo(1), col("order_time")), true)
+        .over(backwardsSoFar);
     Column within = col("next_time").cast("long").minus(col("touch_time").cast("long"))
         .leq(lookbackDays * 86_400L);
     return timeline.withColumn("next_id", nextId).withColumn("next_time", nextTime)

@@ -208,6 +208,9 @@ public record DailyBgNbd(double r, double alpha, double a, double b)
     private final double[] termScale;
     private final double[] termS;
     private final double total;
+    /** The distinct values of x, and each row's index among them. */
+    private final double[] frequencies;
+    private final int[] frequency;
 
     public Likelihood(double[] x, double[] tx, double[] T, double[] weight) {
       this.x = x;
@@ -223,6 +226,8 @@ public record DailyBgNbd(double r, double alpha, double a, double b)
         deadTerm[i] = x[i] > 0 ? term(index, keys, x[i], tx[i] - x[i]) : -1;
       }
       total = sum;
+      frequencies = Arrays.stream(x).distinct().sorted().toArray();
+      frequency = Arrays.stream(x).mapToInt(v -> Arrays.binarySearch(frequencies, v)).toArray();
       terms = new double[keys.size()][];
       termScale = new double[keys.size()];
       termS = new double[keys.size()];
@@ -285,13 +290,20 @@ public record DailyBgNbd(double r, double alpha, double a, double b)
         logIntegral[t] = Math.log(sum) + termScale[t] + normaliser;
       }
       double lnBetaAB = lnBeta(m.a(), m.b());
+      // The Beta terms depend on the row only through x, which takes few values.
+      double[] aliveBeta = new double[frequencies.length];
+      double[] deadBeta = new double[frequencies.length];
+      for (int f = 0; f < frequencies.length; f++) {
+        aliveBeta[f] = lnBeta(m.a(), m.b() + frequencies[f]) - lnBetaAB;
+        deadBeta[f] = frequencies[f] > 0
+            ? lnBeta(m.a() + 1, m.b() + frequencies[f] - 1) - lnBetaAB : 0;
+      }
       double ll = 0;
       for (int i = 0; i < x.length; i++) {
-        double alive = lnBeta(m.a(), m.b() + x[i]) - lnBetaAB + logIntegral[aliveTerm[i]];
+        double alive = aliveBeta[frequency[i]] + logIntegral[aliveTerm[i]];
         double li = alive;
         if (x[i] > 0) {
-          double dead = lnBeta(m.a() + 1, m.b() + x[i] - 1) - lnBetaAB
-              + logIntegral[deadTerm[i]];
+          double dead = deadBeta[frequency[i]] + logIntegral[deadTerm[i]];
           li = logSumExp(alive, dead);
         }
         ll += weight[i] * li;
