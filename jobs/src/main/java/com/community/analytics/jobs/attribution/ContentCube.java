@@ -25,7 +25,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *
  * <p>Facts: one row per touch on the date (engagement) and one per credit of a conversion on
  * the date (the dimensions of the credited touch). Grouped by date and CUBE(persona, time_slot,
- * channel, content_type), so all 16 roll-ups, grand total included, come from one aggregation.
+ * channel, content_type) as grouping sets, so all 16 roll-ups, grand total included, come from
+ * one aggregation of the detail cells.
  * Additive measures of a roll-up row equal the sum of its detail rows; unique viewers are
  * counted distinct at each level. Cost: three small shuffles: the facts summed per detail cell
  * (then rolled up), the distinct (cell, member) pairs of the views (expanded 16 times), and
