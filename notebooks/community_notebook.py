@@ -25,6 +25,8 @@ def session(root: str | None = None) -> SparkSession:
     builder = (SparkSession.builder.master("local[2]").appName("community-notebook")
                .config("spark.ui.enabled", "false")
                .config("spark.sql.shuffle.partitions", "4")
+               # Delta's default of 50 tasks per table snapshot, for logs of a few thousand files.
+               .config("spark.databricks.delta.snapshotPartitions", "4")
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                .config("spark.sql.catalog.spark_catalog",

@@ -1,0 +1,27 @@
+package com.community.analytics.common.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+
+/** The application defaults every session gets, and that a launcher's settings win over them. */
+class SparkSessionsTest {
+  private static final String SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
+
+  @Test
+  void defaultsSizeDeltaSnapshotsForTheseTablesUnlessTheLauncherSetsThem() {
+    SparkConf submitted = new SparkConf(false);
+    SparkSessions.applyDefaults(submitted, "community-test", null);
+    assertEquals("8", submitted.get(SNAPSHOT_PARTITIONS, "Delta's default"),
+        "spark-submit without the setting: not Delta's 50 tasks per snapshot");
+    assertEquals("true", submitted.get("spark.databricks.delta.optimizeWrite.enabled"));
+    assertEquals("UTC", submitted.get("spark.sql.session.timeZone"));
+
+    SparkConf launched = new SparkConf(false).set(SNAPSHOT_PARTITIONS, "2")
+        .set("spark.app.name", "given");
+    SparkSessions.applyDefaults(launched, "community-test", null);
+    assertEquals("2", launched.get(SNAPSHOT_PARTITIONS));
+    assertEquals("given", launched.get("spark.app.name"));
+  }
+}
