@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.features.FeaturesJob;
-import com.community.analytics.jobs.generate.GenerateJob;
-import com.community.analytics.jobs.ingest.IngestJob;
 import com.community.analytics.jobs.support.JobFixture;
+import com.community.analytics.jobs.support.SharedFixture;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -23,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The model lifecycle on a small generated lake: the first model becomes champion, a model that
- * fails the promotion rule stays challenger, the ML team promotes and rolls back by hand, and
- * scoring uses whichever model is champion. Retention plays on consecutive days respect the
+ * The model lifecycle on the shared generated community: the first model becomes champion, a
+ * model that fails the promotion rule stays challenger, the ML team promotes and rolls back by
+ * hand, and scoring uses whichever model is champion. Retention plays on consecutive days respect the
  * frequency cap.
  */
 class ChurnRegistryTest {
@@ -42,19 +41,18 @@ class ChurnRegistryTest {
 
   @Test
   void promotionRuleManualPromotionRollbackAndScoring() throws Exception {
-    JobFixture f = new JobFixture(tmp);
+    // The shared 1,500-member community (tags every week and on its last day, 2026-03-01), with
+    // a lake of its own: churn-train saves its models there.
+    JobFixture f = SharedFixture.copyWithLake(SharedFixture.COMMUNITY_60_DAYS, tmp);
     f.extraYaml = "churn:\n  grid:\n    - algorithm: gbt\n      params: {max_depth: 3, max_iter: 8}\n"
         + "    - algorithm: logistic_regression\n      params: {reg_param: 0.01}\n";
-    Map<String, String> conf = new HashMap<>(Map.of("generator.members", "400",
-        "generator.days", "75", "generator.start_date", "2026-01-01", "generator.partitions", "2",
-        "churn.cutoffs", "4"));
-    String end = "2026-03-16";
-    f.run(new GenerateJob(), conf);
-    f.run(new IngestJob(), conf, "--from", "2026-01-01", "--to", end);
-    // A backfill to the day before, then that day's night, as production runs them: both
-    // days get tags, so both scorings below plan plays and the frequency cap has work to do.
-    f.run(new FeaturesJob(), conf, "--from", "2026-01-01", "--to", "2026-03-15");
-    f.run(new FeaturesJob(), conf, "--date", end);
+    Map<String, String> conf = new HashMap<>(SharedFixture.COMMUNITY_60_DAYS.conf());
+    conf.put("churn.cutoffs", "4");
+    String dayBefore = "2026-02-28";
+    String end = "2026-03-01";
+    // That day's night again, as production reruns a night: both days get tags, so both
+    // scorings below plan plays and the frequency cap has work to do.
+    f.run(new FeaturesJob(), conf, "--date", dayBefore);
 
     f.run(new ChurnTrainJob(), conf, "--date", end);
     assertEquals(Map.of(1, "champion"), statuses(f), "the first model becomes champion");
@@ -79,7 +77,7 @@ class ChurnRegistryTest {
     f.run(new ChurnTrainJob(), conf, "--rollback");
     assertEquals(Map.of(1, "champion", 2, "retired"), statuses(f));
 
-    f.run(new ChurnScoreJob(), conf, "--date", "2026-03-15");
+    f.run(new ChurnScoreJob(), conf, "--date", dayBefore);
     f.run(new ChurnScoreJob(), conf, "--date", end);
     List<Row> versions = spark.read().format("delta").load(f.warehouse + "/gold/churn_scores")
         .select("model_version").distinct().collectAsList();

@@ -112,6 +112,9 @@ class FaultToleranceIT {
     long version = latestVersion(events);
     Dataset<Row> before = detached(events);
     Set<Path> committedFiles = dataFiles(events);
+    // The undisturbed run starts where the killed one stood: the same first month.
+    JobFixture undisturbed = fixture("undisturbed");
+    SharedFixture.copyTree(killed.warehouse, undisturbed.warehouse);
 
     // A backfill over the whole range rewrites the first month too: killed while its first
     // data files are on disk and before it commits, nothing of it may show.
@@ -140,9 +143,6 @@ class FaultToleranceIT {
 
     killed.run(NightlyPipeline.job("ingest"), Map.of(), "--from", START.toString(), "--to",
         END.toString());
-    JobFixture undisturbed = fixture("undisturbed");
-    undisturbed.run(NightlyPipeline.job("ingest"), Map.of(), "--from", START.toString(), "--to",
-        mid.toString());
     undisturbed.run(NightlyPipeline.job("ingest"), Map.of(), "--from", START.toString(), "--to",
         END.toString());
     Warehouses.assertSameTables(spark, undisturbed.warehouseRoot, killed.warehouseRoot,
@@ -151,12 +151,9 @@ class FaultToleranceIT {
 
   @Test
   void twoRunsOfOneDateAtOnceFailCleanlyOrBothSucceedAndTablesStayCorrect() throws Exception {
-    JobFixture raced = fixture("raced");
-    JobFixture alone = fixture("alone");
-    for (JobFixture f : List.of(raced, alone)) {
-      f.run(NightlyPipeline.job("ingest"), Map.of(), "--from", START.toString(), "--to",
-          END.minusDays(1).toString());
-    }
+    // Both start from the shared history: every day up to the one the two runs ingest.
+    JobFixture raced = SharedFixture.copy(NightlyPipeline.HISTORY, tmp.resolve("raced"));
+    JobFixture alone = SharedFixture.copy(NightlyPipeline.HISTORY, tmp.resolve("alone"));
     JobProcess.Running first = start(raced, "first", "ingest", "--date", END.toString());
     JobProcess.Running second = start(raced, "second", "ingest", "--date", END.toString());
     List<JobProcess.Result> results = List.of(first.await(10), second.await(10));

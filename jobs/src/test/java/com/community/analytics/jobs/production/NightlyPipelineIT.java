@@ -64,12 +64,6 @@ class NightlyPipelineIT {
     NightlyPipeline.nightly(reference);
   }
 
-  private void copy(Path from, Path to) throws java.io.IOException {
-    FileSystem local = FileSystem.getLocal(spark.sparkContext().hadoopConfiguration());
-    FileUtil.copy(local, new org.apache.hadoop.fs.Path(from.toUri()), local,
-        new org.apache.hadoop.fs.Path(to.toUri()), false, local.getConf());
-  }
-
   private List<String> withConfig(List<String> args, Path config) {
     List<String> all = new ArrayList<>(args);
     all.addAll(List.of("--config", config.toString()));
@@ -148,8 +142,8 @@ class NightlyPipelineIT {
     Path dir = tmp.resolve("cluster");
     JobFixture f = new JobFixture(dir);
     f.extraYaml = NightlyPipeline.SETTINGS;
-    copy(history.lake, f.lake);
-    copy(history.warehouse, f.warehouse);
+    SharedFixture.copyTree(history.lake, f.lake);
+    SharedFixture.copyTree(history.warehouse, f.warehouse);
     Path config = Files.writeString(dir.resolve("cluster.yaml"), f.yaml());
     Path jar = LocalServices.requiredPath("community.jar");
     try (StandaloneCluster cluster = new StandaloneCluster(dir.resolve("spark"),

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  *
  * <p>Shared read-only: a test that runs a job on it takes {@link #copy}, its own warehouse over
  * the shared lake; one that adds raw files or trains a churn model (churn-train saves models
- * under the lake) needs a lake of its own.
+ * under the lake) takes {@link #copyWithLake}, a lake of its own too.
  * Cost: the recipe's jobs once per build, then a folder copy per test class.
  */
 public final class SharedFixture {
@@ -86,6 +86,20 @@ public final class SharedFixture {
     JobFixture shared = get(recipe);
     JobFixture f = new JobFixture(root, shared.lake);
     f.extraYaml = recipe.extraYaml();
+    copyTree(shared.warehouse, f.warehouse);
+    return f;
+  }
+
+  /**
+   * A lake and a warehouse of its own under {@code root}, copies of the fixture's, for a test
+   * that adds raw files or trains churn models. (Rows that record where they were read from
+   * still name the shared lake's files.)
+   */
+  public static JobFixture copyWithLake(Recipe recipe, Path root) {
+    JobFixture shared = get(recipe);
+    JobFixture f = new JobFixture(root);
+    f.extraYaml = recipe.extraYaml();
+    copyTree(shared.lake, f.lake);
     copyTree(shared.warehouse, f.warehouse);
     return f;
   }
@@ -163,7 +177,8 @@ public final class SharedFixture {
     }
   }
 
-  private static void copyTree(Path from, Path to) {
+  /** Copies a folder and everything in it, keeping file times (the one copy of the tests). */
+  public static void copyTree(Path from, Path to) {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path p : files.toList()) {
         Path target = to.resolve(from.relativize(p).toString());
