@@ -25,7 +25,7 @@ def session(root: str | None = None) -> SparkSession:
     builder = (SparkSession.builder.master("local[2]").appName("community-notebook")
                .config("spark.ui.enabled", "false")
                .config("spark.sql.shuffle.partitions", "4")
-               # Delta's default of 50 tasks per table snapshot, for logs of a few thousand files.
+               # 4 tasks per table snapshot, not Delta's 50: these logs hold a few thousand files.
                .config("spark.databricks.delta.snapshotPartitions", "4")
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")

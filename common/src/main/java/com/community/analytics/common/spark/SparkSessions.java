@@ -8,8 +8,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The one session builder. Sets only application defaults ({@code setIfMissing}): Delta's
  * extension and catalog, optimized writes, a snapshot parallelism sized for these tables, UTC
- * session time, and the s3a settings from config. Master, memory and
- * paths come from spark-submit or the local launcher, never from here.
+ * session time, and the s3a settings from config. Master, memory and paths come from
+ * spark-submit or the local launcher, never from here.
  */
 public final class SparkSessions {
   private SparkSessions() {}

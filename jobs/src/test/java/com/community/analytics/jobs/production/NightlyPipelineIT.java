@@ -140,10 +140,7 @@ class NightlyPipelineIT {
   @Test
   void onAStandaloneClusterTheSubmittedJarLeavesTheSameTables() throws Exception {
     Path dir = tmp.resolve("cluster");
-    JobFixture f = new JobFixture(dir);
-    f.extraYaml = NightlyPipeline.SETTINGS;
-    SharedFixture.copyTree(history.lake, f.lake);
-    SharedFixture.copyTree(history.warehouse, f.warehouse);
+    JobFixture f = SharedFixture.copyWithLake(NightlyPipeline.HISTORY, dir);
     Path config = Files.writeString(dir.resolve("cluster.yaml"), f.yaml());
     Path jar = LocalServices.requiredPath("community.jar");
     try (StandaloneCluster cluster = new StandaloneCluster(dir.resolve("spark"),
