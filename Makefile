@@ -5,17 +5,15 @@
 demo:
 	bin/demo
 
-# Every test, in one mvn verify and two pytest runs: the unit, Spark and process tests of both
-# modules (which also build the jar), then the production tests (*IT: the nightly pipeline on
-# s3a against S3Proxy and on a standalone cluster from the pinned pyspark, a job killed
-# mid-write, concurrent runs); then the Python side in its own virtual environment (bin/pyenv):
-# the DAGs under real Airflow with an end-to-end run of both nightly DAGs whose warehouse
-# (build/dag-e2e) the notebooks are executed against, and the benchmark harness.
+# Every test (bin/test): the jar built once, then two streams at once on a copy of the build:
+# one mvn verify (the unit, Spark and process tests of both modules, then the production tests,
+# *IT: the nightly pipeline on s3a against S3Proxy and on a standalone cluster from the pinned
+# pyspark, a job killed mid-write, concurrent runs), and the Python side in its own virtual
+# environment (bin/pyenv): the DAGs under real Airflow with an end-to-end run of both nightly
+# DAGs whose warehouse (build/dag-e2e) the notebooks are executed against, and the benchmark
+# harness.
 test:
-	spark_home="$$(bin/pyenv --spark-home)" && mvn -B verify -Dcommunity.spark.home="$$spark_home"
-	$$(bin/pyenv) -m pytest -p no:cacheprovider airflow-dags/tests bench/tests
-	COMMUNITY_WAREHOUSE=$(CURDIR)/build/dag-e2e/warehouse $$(bin/pyenv) -m pytest \
-	  -p no:cacheprovider notebooks/tests
+	bin/test
 
 # The benchmarks (bench/run): three scales of the nightly pipeline, history independence and
 # model costs; figures to docs/benchmarks.json and the tables of docs/BENCHMARKS.md.

@@ -38,7 +38,8 @@ churn:
                BENCH_FIT_SIZES="500,2000", BENCH_CHURN_SIZES="1500",
                BENCH_MARKOV_SIZES="500,2000", BENCH_RESULTS=str(out / "results.json"),
                BENCH_DOC=str(out / "BENCHMARKS.md"), COMMUNITY_HEAP="1g",
-               # make test's mvn verify built the jar and the bench classes just before.
+               # make test (bin/test) built the jars just before; BENCH_JAR and COMMUNITY_BUILD,
+               # when set, name its copy of them.
                BENCH_SKIP_BUILD="1",
                # Nothing here is timed: two partitions shorten each JVM. (The quick JIT alone,
                # -XX:TieredStopAtLevel=1, made a 300-member night 1.6x slower, not faster.)
