@@ -41,8 +41,8 @@ churn:
                # make test (bin/test) built the jars just before; BENCH_JAR and COMMUNITY_BUILD,
                # when set, name its copy of them.
                BENCH_SKIP_BUILD="1",
-               # Nothing here is timed: two partitions shorten each JVM. (The quick JIT alone,
-               # -XX:TieredStopAtLevel=1, made a 300-member night 1.6x slower, not faster.)
+               # Nothing here is timed: two partitions shorten each JVM (and make test runs
+               # every JVM of this side with the quick JIT, COMMUNITY_JIT=quick).
                SHUFFLE_PARTITIONS="2")
     for part in ("scales", "models"):
         run = subprocess.run(["bash", "bench/run", part], cwd=ROOT, env=env,

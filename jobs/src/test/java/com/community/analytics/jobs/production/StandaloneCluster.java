@@ -1,6 +1,7 @@
 package com.community.analytics.jobs.production;
 
 import com.community.analytics.jobs.Main;
+import com.community.analytics.jobs.support.JobProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,7 +45,8 @@ final class StandaloneCluster implements AutoCloseable {
 
   Map<String, String> env() {
     return Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_LOCAL_IP", "127.0.0.1",
-        "JAVA_HOME", System.getProperty("java.home"));
+        "JAVA_HOME", System.getProperty("java.home"),
+        "SPARK_DAEMON_JAVA_OPTS", JobProcess.testJit());
   }
 
   /**
@@ -57,8 +59,12 @@ final class StandaloneCluster implements AutoCloseable {
         "--packages", "io.delta:delta-spark_2.12:3.3.3", "--driver-memory", "1g",
         "--executor-memory", "1g", "--conf", "spark.cores.max=2",
         "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=2",
-        "--conf", "spark.databricks.delta.snapshotPartitions=2",
-        jar.toString()));
+        "--conf", "spark.databricks.delta.snapshotPartitions=2"));
+    if (!JobProcess.testJit().isEmpty()) {
+      cmd.addAll(List.of("--driver-java-options", JobProcess.testJit(),
+          "--conf", "spark.executor.extraJavaOptions=" + JobProcess.testJit()));
+    }
+    cmd.add(jar.toString());
     cmd.addAll(args);
     return cmd;
   }

@@ -42,6 +42,14 @@ public final class JobProcess {
   private JobProcess() {}
 
   /**
+   * The JIT option of every JVM a test starts (the build's {@code test.jvm.jit}: C1 only, as
+   * they are short); empty when the build did not set it.
+   */
+  public static String testJit() {
+    return System.getProperty("test.jvm.jit", "").strip();
+  }
+
+  /**
    * {@code java ... Main <args>} on this JVM's classpath (the jar's classes with Spark, Delta
    * and hadoop-aws), one local core, UI off: the local launcher's way of running a job.
    */
@@ -54,6 +62,9 @@ public final class JobProcess {
       List<String> args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
         "java").toString(), "-Xmx1g", "-XX:+UseParallelGC"));
+    if (!testJit().isEmpty()) {
+      cmd.add(testJit());
+    }
     cmd.addAll(jvmOptions);
     for (String opt : System.getProperty("test.jvm.opens", "").split(" ")) {
       if (!opt.isBlank()) {
