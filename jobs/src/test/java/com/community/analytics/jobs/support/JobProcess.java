@@ -42,8 +42,8 @@ public final class JobProcess {
   private JobProcess() {}
 
   /**
-   * The JIT option of every JVM a test starts (the build's {@code test.jvm.jit}: C1 only, as
-   * they are short); empty when the build did not set it.
+   * The JIT options of every JVM a test starts (the build's {@code test.jvm.jit}: C1 only, as
+   * they are short), space-separated; empty when the build did not set them.
    */
   public static String testJit() {
     return System.getProperty("test.jvm.jit", "").strip();
@@ -63,7 +63,7 @@ public final class JobProcess {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
         "java").toString(), "-Xmx1g", "-XX:+UseParallelGC"));
     if (!testJit().isEmpty()) {
-      cmd.add(testJit());
+      cmd.addAll(List.of(testJit().split("\\s+")));
     }
     cmd.addAll(jvmOptions);
     for (String opt : System.getProperty("test.jvm.opens", "").split(" ")) {
