@@ -126,8 +126,14 @@ public final class ChurnTrainer {
       PipelineStage estimator = pipeline.getStages()[pipeline.getStages().length - 1];
       ParamMap[] maps = candidates.stream().map(c -> paramMap(estimator, c))
           .toArray(ParamMap[]::new);
+      // The candidates are fitted at once, up to one per core: a GBT on a training set this
+      // size is a few hundred small Spark jobs, each leaving cores idle while the driver plans
+      // the next; two fits fill each other's gaps. Each fit is seeded, so the result is the same.
+      int parallelism = Math.max(1, Math.min(maps.length,
+          weighted.sparkSession().sparkContext().defaultParallelism()));
       TrainValidationSplitModel tvs = new TrainValidationSplit().setEstimator(pipeline)
           .setEstimatorParamMaps(maps).setTrainRatio(0.8).setSeed(42)
+          .setParallelism(parallelism)
           .setEvaluator(new BinaryClassificationEvaluator().setLabelCol("label")
               .setMetricName("areaUnderPR"))
           .fit(weighted);
