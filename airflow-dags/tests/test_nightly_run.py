@@ -63,7 +63,7 @@ churn:
 def run_conf(root, conf) -> dict:
     return {"jar": str(JAR), "conf": str(conf), "lake_root": str(root / "lake"),
             "spark_conn_id": "spark_local", "driver_memory": "2g", "executor_memory": "1g",
-            "shuffle_partitions": "4"}
+            "shuffle_partitions": "2"}
 
 
 def counts(conf, date: str) -> dict[str, int]:
