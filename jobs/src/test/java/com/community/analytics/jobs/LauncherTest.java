@@ -28,4 +28,17 @@ class LauncherTest {
         r.err().strip());
     assertEquals("", r.out());
   }
+
+  @Test
+  void byDefaultAShufflePartitionAndASnapshotTaskPerCore() {
+    JobProcess.Result r = JobProcess.run(tmp, "launcher", List.of(LAUNCHER.toString(), "sql",
+        "--format", "tsv", "--set", "warehouse.root=" + tmp.resolve("warehouse"), "--set",
+        "lake.root=" + tmp.resolve("lake"), "set spark.sql.shuffle.partitions; "
+            + "set spark.databricks.delta.snapshotPartitions"), Map.of(), 2);
+    assertEquals(0, r.code(), r.err());
+    String cores = String.valueOf(Runtime.getRuntime().availableProcessors());
+    assertEquals(List.of("key\tvalue", "spark.sql.shuffle.partitions\t" + cores, "",
+        "key\tvalue", "spark.databricks.delta.snapshotPartitions\t" + cores),
+        r.out().strip().lines().toList());
+  }
 }

@@ -17,6 +17,8 @@ class SparkSessionsTest {
         "spark-submit without the setting: not Delta's 50 tasks per snapshot");
     assertEquals("true", submitted.get("spark.databricks.delta.optimizeWrite.enabled"));
     assertEquals("UTC", submitted.get("spark.sql.session.timeZone"));
+    assertEquals("false", submitted.get("spark.sql.inMemoryColumnarStorage.compressed"),
+        "cached Datasets stored plain: read back once or twice, compressing cost more");
 
     SparkConf launched = new SparkConf(false).set(SNAPSHOT_PARTITIONS, "2")
         .set("spark.app.name", "given");
