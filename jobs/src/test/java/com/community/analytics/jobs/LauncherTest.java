@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local launcher, bin/community, as users call it: a wrong setting of its own fails before
- * anything is built or started, with exit 2 and one line naming it.
+ * anything is built or started, with exit 2 and one line naming it; its Spark defaults follow
+ * the machine's cores.
  */
 class LauncherTest {
   private static final Path LAUNCHER = Path.of("../bin/community").toAbsolutePath().normalize();
