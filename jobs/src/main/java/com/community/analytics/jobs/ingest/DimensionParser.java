@@ -9,7 +9,6 @@ import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -170,7 +169,7 @@ public final class DimensionParser implements Serializable {
   private Timestamp timestamp(String name, JsonNode node) throws Rejected {
     Instant time;
     try {
-      time = OffsetDateTime.parse(node.asText().trim()).toInstant();
+      time = IsoTimes.parse(node.asText().trim());
     } catch (DateTimeException e) {
       throw new Rejected(QuarantineReason.UNPARSEABLE_TIME,
           name + " is not ISO-8601 with an offset: '" + node.asText() + "'");

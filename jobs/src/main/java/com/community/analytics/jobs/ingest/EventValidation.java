@@ -8,9 +8,7 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -32,6 +30,28 @@ public final class EventValidation {
 
   /** {@link RawLake#LINES} plus reason, detail, and every column of silver.events. */
   public static final StructType PARSED = parsedSchema();
+
+  // Positions in PARSED, looked up once: parseLine runs for every raw line.
+  private static final int LINE_COLUMNS = RawLake.LINES.size();
+  private static final int RAW = PARSED.fieldIndex("raw");
+  private static final int REASON = PARSED.fieldIndex("reason");
+  private static final int DETAIL = PARSED.fieldIndex("detail");
+  private static final int EVENT_ID = PARSED.fieldIndex("event_id");
+  private static final int EVENT_TIME = PARSED.fieldIndex("event_time");
+  private static final int EVENT_DATE = PARSED.fieldIndex("event_date");
+  private static final int EVENT_HOUR = PARSED.fieldIndex("event_hour");
+  private static final int USER_ID = PARSED.fieldIndex("user_id");
+  private static final int EVENT_TYPE = PARSED.fieldIndex("event_type");
+  private static final int SESSION_ID = PARSED.fieldIndex("session_id");
+  private static final int CONTENT_ID = PARSED.fieldIndex("content_id");
+  private static final int CHANNEL = PARSED.fieldIndex("channel");
+  private static final int PLATFORM = PARSED.fieldIndex("platform");
+  private static final int AMOUNT = PARSED.fieldIndex("amount");
+  private static final int CURRENCY = PARSED.fieldIndex("currency");
+  private static final int ORDER_ID = PARSED.fieldIndex("order_id");
+  private static final int EXPERIMENT_ID = PARSED.fieldIndex("experiment_id");
+  private static final int VARIANT = PARSED.fieldIndex("variant");
+  private static final int PROPERTIES = PARSED.fieldIndex("properties");
 
   private static StructType parsedSchema() {
     List<StructField> fields = new ArrayList<>(Arrays.asList(RawLake.LINES.fields()));
@@ -66,42 +86,46 @@ public final class EventValidation {
       return rejected(line, r.reason(), r.detail(), r.eventId());
     }
     RawEventParser.Event e = r.event();
-    Map<String, Object> event = new HashMap<>();
-    event.put("event_id", e.eventId());
-    event.put("event_time", Timestamp.from(e.eventTime()));
-    event.put("event_date", Date.valueOf(e.eventDate()));
-    event.put("event_hour", e.eventHour());
-    event.put("user_id", e.userId());
-    event.put("event_type", e.eventType());
-    event.put("session_id", e.sessionId());
-    event.put("content_id", e.contentId());
-    event.put("channel", e.channel());
-    event.put("platform", e.platform());
-    event.put("amount", e.amount());
-    event.put("currency", e.currency());
-    event.put("order_id", e.orderId());
-    event.put("experiment_id", e.experimentId());
-    event.put("variant", e.variant());
-    event.put("properties", scala.collection.JavaConverters.mapAsScalaMap(e.properties()));
     Object[] values = lineValues(line);
-    event.forEach((name, value) -> values[PARSED.fieldIndex(name)] = value);
+    // A valid line's text is not kept: only rejects carry it (to ops.quarantine), and the
+    // parsed rows are cached, so every kept byte is copied twice more.
+    values[RAW] = null;
+    values[EVENT_ID] = e.eventId();
+    values[EVENT_TIME] = Timestamp.from(e.eventTime());
+    values[EVENT_DATE] = Date.valueOf(e.eventDate());
+    values[EVENT_HOUR] = e.eventHour();
+    values[USER_ID] = e.userId();
+    values[EVENT_TYPE] = e.eventType();
+    values[SESSION_ID] = e.sessionId();
+    values[CONTENT_ID] = e.contentId();
+    values[CHANNEL] = e.channel();
+    values[PLATFORM] = e.platform();
+    values[AMOUNT] = e.amount();
+    values[CURRENCY] = e.currency();
+    values[ORDER_ID] = e.orderId();
+    values[EXPERIMENT_ID] = e.experimentId();
+    values[VARIANT] = e.variant();
+    values[PROPERTIES] = scala.collection.JavaConverters.mapAsScalaMap(e.properties());
     return RowFactory.create(values);
   }
 
-  /** A row of {@link #PARSED} holding the line's own columns, everything else null. */
+  /**
+   * A row of {@link #PARSED} holding the line's own columns, everything else null. The line
+   * columns lead PARSED in the same order, so they are copied by position.
+   */
   private static Object[] lineValues(Row line) {
     Object[] values = new Object[PARSED.size()];
-    for (String name : RawLake.LINES.fieldNames()) {
-      values[PARSED.fieldIndex(name)] = line.getAs(name);
+    for (int i = 0; i < LINE_COLUMNS; i++) {
+      values[i] = line.get(i);
     }
     return values;
   }
 
   private static Row rejected(Row line, String reason, String detail, String eventId) {
     Object[] values = lineValues(line);
-    values[PARSED.fieldIndex("reason")] = reason;
-    values[PARSED.fieldIndex("detail")] = detail;
-    values[PARSED.fieldIndex("event_id")] = eventId;
+    values[REASON] = reason;
+    values[DETAIL] = detail;
+    values[EVENT_ID] = eventId;
     return RowFactory.create(values);
   }
 

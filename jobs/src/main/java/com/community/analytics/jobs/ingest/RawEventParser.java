@@ -7,7 +7,6 @@ import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Iterator;
@@ -224,7 +223,7 @@ public final class RawEventParser implements Serializable {
       }
     }
     try {
-      return OffsetDateTime.parse(text).toInstant();
+      return IsoTimes.parse(text);
     } catch (DateTimeException e) {
       throw new Rejected(QuarantineReason.UNPARSEABLE_TIME,
           "event_time is not ISO-8601 with an offset: '" + text + "'");

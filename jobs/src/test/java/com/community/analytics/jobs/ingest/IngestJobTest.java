@@ -178,4 +178,61 @@ class IngestJobTest {
         "an older snapshot loaded later does not win");
     assertEquals(1L, quarantine(f).where("source = 'users'").count());
   }
+
+  /**
+   * Ids that are unique per event are written plainly, with no dictionary attempt (the
+   * session's Parquet settings reach Delta's writer): a session_id column whose values repeat,
+   * which Parquet would otherwise dictionary-encode, beside a user_id column with the same
+   * values, which keeps its dictionary.
+   */
+  @Test
+  void uniqueIdColumnsAreWrittenWithoutADictionary() throws Exception {
+    String table = tmp.resolve("ids").toString();
+    spark.range(2000).selectExpr("concat('s', id % 10) AS session_id",
+            "concat('s', id % 10) AS user_id").write().format("delta").save(table);
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<Path> files;
+    try (var listing = Files.list(Path.of(table))) {
+      files = listing.filter(p -> p.toString().endsWith(".parquet")).toList();
+    }
+    assertTrue(!files.isEmpty());
+    for (Path file : files) {
+      try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+              new org.apache.hadoop.fs.Path(file.toString()), conf))) {
+        for (var block : reader.getFooter().getBlocks()) {
+          for (var column : block.getColumns()) {
+            boolean dictionary = column.hasDictionaryPage();
+            String name = column.getPath().toDotString();
+            assertEquals(name.equals("user_id"), dictionary, name + " in " + file);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A backfill's files are read by a few tasks per core, each reading a run of whole files
+   * (every stage over the rows pays per task), and no line is lost or renumbered.
+   */
+  @Test
+  void manyFilesAreReadByAFewTasksPerCoreWithEveryLine() {
+    JobFixture f = new JobFixture(tmp);
+    for (LocalDate day : List.of(D1, D2)) {
+      for (int file = 0; file < 15; file++) {
+        f.writeRaw("events", day, "part-" + file + ".json", List.of("{\"n\":1}", "{\"n\":2}",
+            "{\"n\":3}"), true);
+      }
+    }
+    RawLake lake = new RawLake(spark, f.lake.toString());
+    Dataset<Row> lines = lake.readLines(List.of(lake.folder("events", D1),
+        lake.folder("events", D2)));
+    int cores = spark.sparkContext().defaultParallelism();
+    assertEquals(Math.min(30, 4 * cores), lines.rdd().getNumPartitions(), "tasks");
+    Dataset<Row> perFile = lines.groupBy("source_file").count();
+    assertEquals(30L, perFile.count(), "files");
+    assertEquals(List.of(3L), perFile.select("count").distinct().as(Encoders.LONG())
+        .collectAsList(), "three lines in each file");
+    assertEquals(30L, lines.where("line_number = 3 AND raw = '{\"n\":3}'").count());
+  }
 }
