@@ -45,6 +45,12 @@ public final class SparkSessions {
     // every column batch) cost more CPU than it saved; a 13,500-member night's attribution took
     // 40 s compressed and 33 s plain, on 2 cores.
     conf.setIfMissing("spark.sql.inMemoryColumnarStorage.compressed", "false");
+    // Spark keeps the classes it compiles for query plans in a cache of 100 by default. A night
+    // of six jobs (and the test JVM, which runs every job many times) plans far more distinct
+    // operators than that, so the cache thrashed and the same code was compiled again, on the
+    // driver and in tasks: in a test of ten small feature runs Janino was a fifth of the CPU,
+    // and with 2000 entries the test took 114-120 s instead of 138-140 s.
+    conf.setIfMissing("spark.sql.codegen.cache.maxEntries", "2000");
     // Parquet tries a dictionary for every string column and falls back to plain encoding once
     // the dictionary outgrows a page; for ids that are unique per row the attempt is pure cost
     // (hashing every value, then re-encoding the page): a sixth of writing 1.2 million events.

@@ -19,6 +19,9 @@ class SparkSessionsTest {
     assertEquals("UTC", submitted.get("spark.sql.session.timeZone"));
     assertEquals("false", submitted.get("spark.sql.inMemoryColumnarStorage.compressed"),
         "cached Datasets stored plain: read back once or twice, compressing cost more");
+    assertEquals("2000", submitted.get("spark.sql.codegen.cache.maxEntries"),
+        "compiled plan code kept for a night's jobs, not Spark's 100");
+    assertEquals("false", submitted.get("spark.hadoop.parquet.enable.dictionary#event_id"));
 
     SparkConf launched = new SparkConf(false).set(SNAPSHOT_PARTITIONS, "2")
         .set("spark.app.name", "given");
