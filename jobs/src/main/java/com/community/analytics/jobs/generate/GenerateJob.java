@@ -54,7 +54,9 @@ public final class GenerateJob implements Job {
       .add("dt", DataTypes.StringType)
       .add("value", DataTypes.StringType)
       .add("kind", DataTypes.StringType)
-      .add("late", DataTypes.BooleanType);
+      .add("late", DataTypes.BooleanType)
+      .add("event_id", DataTypes.StringType)
+      .add("event_type", DataTypes.StringType);
 
   @Override
   public String name() {
@@ -140,8 +142,8 @@ public final class GenerateJob implements Job {
     if (outages.isEmpty()) {
       return rows;
     }
-    Column id = functions.get_json_object(col("value"), "$.event_id");
-    Column type = functions.lower(functions.get_json_object(col("value"), "$.event_type"));
+    Column id = col("event_id");
+    Column type = functions.lower(col("event_type"));
     Column lost = col("stream").equalTo("events")
         .and(col("dt").isin(outages.stream().map(LocalDate::toString).toArray()))
         .and(type.equalTo("checkin").or(type.isin("content_view", "click")

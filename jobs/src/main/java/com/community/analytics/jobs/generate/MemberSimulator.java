@@ -65,7 +65,11 @@ final class MemberSimulator implements Serializable {
     }
   }
 
-  /** Rows of (stream, dt, value, kind, late): events, users snapshots and the member's truth. */
+  /**
+   * Rows of {@link GenerateJob#RAW_ROWS}: events, users snapshots and the member's truth. An
+   * event row also carries the id and type its text holds (null where the text has none), so
+   * the job can select rows without parsing the JSON it has just written.
+   */
   List<Row> simulate(long member) {
     SplittableRandom rng = new SplittableRandom(Sampling.mix(s.seed(), member));
     String uid = userId(member);
@@ -198,9 +202,9 @@ final class MemberSimulator implements Serializable {
     List<Row> rows = new ArrayList<>();
     deliver(rng, uid, evs, rows);
     rows.add(RowFactory.create("users", date((int) regDay).toString(),
-        userJson(uid, regDay, followers, rng), "valid", false));
+        userJson(uid, regDay, followers, rng), "valid", false, null, null));
     rows.add(RowFactory.create("truth", null, truthJson(uid, regDay, activityEnd, lambda, dropout,
-        spendRate, purchases, purchaseDeath, engagement, followers), "truth", false));
+        spendRate, purchases, purchaseDeath, engagement, followers), "truth", false, null, null));
     return rows;
   }
 
@@ -359,24 +363,31 @@ final class MemberSimulator implements Serializable {
         f.put("app_version", "5." + rng.nextInt(10));
       }
       String json = write(f);
-      rows.add(RowFactory.create("events", date(arrival).toString(), json, "valid", late));
+      rows.add(eventRow(arrival, json, "valid", late, f));
       if (rng.nextDouble() < s.duplicateShare()) {
         int again = rng.nextBoolean() ? arrival : arrival + 1 + rng.nextInt(3);
-        rows.add(RowFactory.create("events", date(Math.min(again, s.days() - 1)).toString(),
-            json, "duplicate", false));
+        rows.add(eventRow(Math.min(again, s.days() - 1), json, "duplicate", false, f));
       }
       if (rng.nextDouble() < s.brokenShare()) {
         String kind = BROKEN_KINDS[rng.nextInt(BROKEN_KINDS.length)];
-        rows.add(RowFactory.create("events", date(arrival).toString(),
-            broken(rng, kind, f, arrival, zone), "broken:" + kind, false));
+        Map<String, Object> b = new LinkedHashMap<>(f);
+        String text = broken(rng, kind, b, arrival, zone);
+        rows.add(eventRow(arrival, text, "broken:" + kind, false,
+            kind.equals("malformed_json") ? Map.of() : b));
       }
     }
   }
 
-  private String broken(SplittableRandom rng, String kind, Map<String, Object> valid,
+  private Row eventRow(int arrival, String text, String kind, boolean late,
+      Map<String, Object> fields) {
+    return RowFactory.create("events", date(arrival).toString(), text, kind, late,
+        fields.get("event_id"), fields.get("event_type"));
+  }
+
+  /** The text of a broken copy of {@code f}, which is changed to hold the fields written. */
+  private String broken(SplittableRandom rng, String kind, Map<String, Object> f,
       int arrival, ZoneId zone) {
-    Map<String, Object> f = new LinkedHashMap<>(valid);
-    f.put("event_id", valid.get("event_id") + "-x");
+    f.put("event_id", f.get("event_id") + "-x");
     switch (kind) {
       case "malformed_json":
         String text = write(f);
