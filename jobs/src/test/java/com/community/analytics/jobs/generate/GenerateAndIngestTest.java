@@ -29,8 +29,10 @@ class GenerateAndIngestTest {
     JobFixture f = new JobFixture(tmp);
     Map<String, String> small = Map.of("generator.members", "60", "generator.days", "8",
         "generator.broken_share", "0.05", "generator.duplicate_share", "0.05",
-        "generator.late_share", "0.1", "generator.partitions", "2");
+        "generator.late_share", "0.1", "generator.partitions", "2",
+        "generator.outage_days", "1");
     f.run(new GenerateJob(), small);
+    assertTheOutageFolderLostItsEvents(f, GeneratorSettings.from(f.config(small), 2));
     JsonNode truth = new ObjectMapper().readTree(f.lake.resolve("ground_truth/summary.json")
         .toFile()).get("counts");
     JobContext ingest = f.run(new IngestJob(), small, "--from", "2026-08-24", "--to",
@@ -59,6 +61,35 @@ class GenerateAndIngestTest {
         ingest.metrics().rowsRead());
     assertTrue(truth.get("late_events").asLong() > 0);
     assertEquals(60L, spark.read().format("delta").load(f.warehouse + "/silver/users").count());
+  }
+
+  /**
+   * The planted tracker outage (read from the raw lines themselves): its folder has no checkin
+   * and about one content view or click in ten of a normal folder's.
+   */
+  private void assertTheOutageFolderLostItsEvents(JobFixture f, GeneratorSettings s) {
+    String outage = s.spread(s.outageDays(), 1).get(0).toString();
+    Map<String, Long> typesInOutage = new java.util.HashMap<>();
+    Map<String, Long> typesElsewhere = new java.util.HashMap<>();
+    // The written files only: the planted corrupt ones (part-corrupt-*) cannot be read.
+    for (org.apache.spark.sql.Row r : spark.read().option("pathGlobFilter", "part-[0-9]*")
+        .text(f.lake + "/raw/events")
+        .selectExpr("dt", "lower(get_json_object(value, '$.event_type')) AS type")
+        .groupBy("dt", "type").count().collectAsList()) {
+      String type = String.valueOf(r.getString(1));
+      (outage.equals(r.get(0).toString()) ? typesInOutage : typesElsewhere)
+          .merge(type, r.getLong(2), Long::sum);
+    }
+    assertTrue(typesElsewhere.getOrDefault("checkin", 0L) > 0, "members check in: "
+        + typesElsewhere);
+    assertEquals(0L, typesInOutage.getOrDefault("checkin", 0L), "no checkin in " + outage);
+    double folders = s.days() - 1;
+    for (String type : new String[] {"content_view", "click"}) {
+      double normal = typesElsewhere.getOrDefault(type, 0L) / folders;
+      long left = typesInOutage.getOrDefault(type, 0L);
+      assertTrue(normal > 20 && left < 0.3 * normal, type + " in " + outage + ": " + left
+          + " against " + normal + " a folder elsewhere");
+    }
   }
 
   @Test
