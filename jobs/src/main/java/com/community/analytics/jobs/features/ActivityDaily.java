@@ -1,12 +1,14 @@
 package com.community.analytics.jobs.features;
 
 import com.community.analytics.common.spark.JoinKeys;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_from_entries;
@@ -27,8 +29,9 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Member x day aggregates of events: counts per type, sessions, dwell, money, and weighted
  * engagement per topic and content type. Pure: events and the content dimension in, rows of
- * {@link FeatureTables#ACTIVITY_DAILY} out. Cost: one shuffle by (user, day) for the counts and
- * two smaller ones for the engagement maps; the content dimension is broadcast.
+ * {@link FeatureTables#ACTIVITY_DAILY} out. Cost: two reads of the events: one shuffle by
+ * (user, day) for the counts, and two smaller ones for both engagement maps at once; the
+ * content dimension is broadcast.
  */
 public final class ActivityDaily {
 
@@ -69,8 +72,7 @@ public final class ActivityDaily {
     Dataset<Row> counts = e.groupBy(col("user_id"), col("event_date").as("activity_date"))
         .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
     return counts
-        .join(engagement(e, "topic", "topic_engagement"), JoinKeys.on("user_id", "activity_date"), "left")
-        .join(engagement(e, "content_type", "content_type_engagement"), JoinKeys.on("user_id", "activity_date"), "left")
+        .join(engagement(e), JoinKeys.on("user_id", "activity_date"), "left")
         .withColumn("topic_engagement", coalesce(col("topic_engagement"), expr("map()")
             .cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))))
         .withColumn("content_type_engagement", coalesce(col("content_type_engagement"),
@@ -78,12 +80,30 @@ public final class ActivityDaily {
                 DataTypes.DoubleType))));
   }
 
-  private static Dataset<Row> engagement(Dataset<Row> e, String dimension, String name) {
-    return e.where(col("weight").gt(0).and(col(dimension).isNotNull()))
-        .groupBy(col("user_id"), col("event_date").as("activity_date"), col(dimension))
-        .agg(round(sum("weight"), 6).as("score"))
-        .groupBy("user_id", "activity_date")
-        .agg(map_from_entries(collect_list(struct(col(dimension), col("score")))).as(name));
+  /**
+   * Both engagement maps from one pass over the weighted events: each event's weight goes to
+   * its topic and to its content type, summed per member, day and value, then gathered into
+   * one map per dimension.
+   */
+  private static Dataset<Row> engagement(Dataset<Row> e) {
+    Column byValue = explode(array(
+        struct(lit("topic").as("dimension"), col("topic").as("value")),
+        struct(lit("content_type").as("dimension"), col("content_type").as("value"))));
+    Dataset<Row> scores = e.where(col("weight").gt(0))
+        .select(col("user_id"), col("event_date").as("activity_date"), col("weight"),
+            byValue.as("on"))
+        .where(col("on.value").isNotNull())
+        .groupBy(col("user_id"), col("activity_date"), col("on.dimension").as("dimension"),
+            col("on.value").as("value"))
+        .agg(round(sum("weight"), 6).as("score"));
+    return scores.groupBy("user_id", "activity_date")
+        .agg(entries("topic").as("topic_engagement"),
+            entries("content_type").as("content_type_engagement"));
+  }
+
+  private static Column entries(String dimension) {
+    return map_from_entries(collect_list(when(col("dimension").equalTo(dimension),
+        struct(col("value"), col("score")))));
   }
 
   /** The configured weight of each content event, plus dwell minutes for views. */
