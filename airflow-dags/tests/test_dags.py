@@ -94,7 +94,7 @@ def test_each_nightly_task_submits_its_job_for_the_date_with_the_conf(dagbag, ta
     tail = cmd[cmd.index("/jars/community-jobs.jar"):]
     assert tail == ["/jars/community-jobs.jar", job, "--date", DATE, "--config",
                     "s3a://cfg/prod.yaml"] + (["--color", "never"] if job == "kpi" else [])
-    assert cmd[cmd.index("--packages") + 1] == "io.delta:delta-spark_2.12:3.3.3"
+    assert cmd[cmd.index("--packages") + 1] == common.SETTINGS["packages"][0]
     assert "spark.executor.memory=8g" in cmd
     assert f"community-{job}-{DATE}" in cmd
 

@@ -1,5 +1,6 @@
 package com.community.analytics.jobs;
 
+import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.job.Chain;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobRunner;
@@ -43,13 +44,18 @@ public final class Main {
     all.addAll(steps);
     all.add(new Chain("nightly", "run the night's jobs in one application (--steps a,b,...)",
         steps, NIGHT));
-    all.addAll(List.of(new SqlJob(System.in, System.out, System.err), new ForgetUsersJob(System.out),
-        new MaintainJob(System.out)));
+    all.addAll(List.of(new SqlJob(System.in, System.out, System.err),
+        new ForgetUsersJob(System.out, Main::catalog), new MaintainJob(System.out, Main::catalog)));
     return List.copyOf(all);
   }
 
   public static JobRunner runner() {
     return new JobRunner("community", jobs());
+  }
+
+  /** Every table of the jar, as the jobs that own them declare them. */
+  public static Catalog catalog() {
+    return runner().catalog();
   }
 
   public static void main(String[] args) {

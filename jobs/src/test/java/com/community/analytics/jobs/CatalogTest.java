@@ -2,8 +2,10 @@ package com.community.analytics.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.catalog.SilverTables;
 import com.community.analytics.common.catalog.TableSpec;
 import java.io.IOException;
@@ -25,11 +27,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The catalog is complete: every {@link TableSpec} constant declared in the jar (found by
- * scanning the classes of both modules) is listed once, and every table with a member id column
- * says how erasure treats it.
+ * The catalog derived from the jobs is complete: every {@link TableSpec} constant declared in the
+ * jar (found by scanning the classes of both modules) is owned by exactly one job, and every
+ * table with a member id column says how erasure treats it.
  */
 class CatalogTest {
+  private static final Catalog CATALOG = Main.catalog();
 
   /** Every static TableSpec field of every class of the jobs and common modules. */
   private static TreeMap<String, String> declaredTables() throws Exception {
@@ -84,17 +87,26 @@ class CatalogTest {
     assertTrue(declared.size() >= 26, "the scan found the tables: " + declared);
     assertTrue(declared.containsKey("ops.erasure_log") && declared.containsKey("ops.job_runs"),
         declared.toString());
-    List<String> names = Catalog.names();
+    List<String> names = CATALOG.names();
     assertEquals(names.size(), new TreeSet<>(names).size(), "no table listed twice: " + names);
     TreeMap<String, String> missing = new TreeMap<>(declared);
     missing.keySet().removeAll(names);
-    assertEquals(Map.of(), missing, "TableSpecs declared in the jar but not in Catalog.all()");
-    assertEquals(declared.keySet(), new TreeSet<>(names), "Catalog.all() vs declared tables");
+    assertEquals(Map.of(), missing, "TableSpecs declared in the jar but owned by no job");
+    assertEquals(declared.keySet(), new TreeSet<>(names),
+        "the jobs' tables vs the declared tables");
+  }
+
+  @Test
+  void aTableDeclaredByTwoOwnersFailsTheCatalog() {
+    Catalog.Table events = CATALOG.find("silver.events").orElseThrow();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> Catalog.of(List.of(events, Catalog.aggregate(events.spec()))));
+    assertEquals("table silver.events is declared by two owners", e.getMessage());
   }
 
   @Test
   void everyTableWithAMemberIdColumnSaysHowErasureTreatsIt() {
-    for (Catalog.Table t : Catalog.all()) {
+    for (Catalog.Table t : CATALOG.all()) {
       boolean memberColumn = Stream.of(t.spec().schema().fieldNames())
           .anyMatch(c -> c.matches("(user|author|member)_id"));
       if (memberColumn) {
@@ -104,12 +116,12 @@ class CatalogTest {
     assertEquals(List.of("silver.events", "silver.users", "silver.content", "ops.quarantine",
         "gold.user_activity_daily", "gold.user_state", "gold.user_ltv", "gold.user_tags",
         "ml.churn_training_set", "gold.churn_scores", "gold.retention_actions",
-        "gold.attribution_credits"), Catalog.memberTables().stream().map(Catalog.Table::name)
+        "gold.attribution_credits"), CATALOG.memberTables().stream().map(Catalog.Table::name)
         .toList());
     assertEquals(Catalog.Erasure.NULL_REFERENCE,
-        Catalog.find("silver.content").orElseThrow().member().erasure());
-    assertFalse(Catalog.find("gold.kpi_daily").orElseThrow().holdsMembers());
+        CATALOG.find("silver.content").orElseThrow().member().erasure());
+    assertFalse(CATALOG.find("gold.kpi_daily").orElseThrow().holdsMembers());
     Set<String> silverFirst = Set.of("silver.events", "silver.users", "silver.content");
-    assertTrue(silverFirst.contains(Catalog.all().get(0).name()));
+    assertTrue(silverFirst.contains(CATALOG.all().get(0).name()));
   }
 }

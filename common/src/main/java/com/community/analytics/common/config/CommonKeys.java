@@ -2,7 +2,10 @@ package com.community.analytics.common.config;
 
 import java.util.List;
 
-/** Configuration keys every job shares: environment, lake, warehouse, catalog, time, S3. */
+/**
+ * Configuration keys every job shares: environment, lake, warehouse, catalog, time, S3, and the
+ * VACUUM retention.
+ */
 public final class CommonKeys {
   private CommonKeys() {}
 
@@ -30,8 +33,17 @@ public final class CommonKeys {
   public static final ConfigKey S3_SECRET_KEY = ConfigKey.secret("s3.secret_key",
       "S3 secret key; give it as ${env:NAME}, never in the file");
 
+  /** Delta's default VACUUM retention; less needs maintain.allow_short_retention. */
+  public static final int SAFE_RETENTION_HOURS = 168;
+  /** Shared by maintain, which VACUUMs, and forget-users, which says when erased rows go. */
+  public static final ConfigKey VACUUM_RETENTION_HOURS = ConfigKey.integer(
+      "maintain.vacuum_retention_hours", SAFE_RETENTION_HOURS,
+      "VACUUM deletes files the table stopped using more than this many hours ago; time travel "
+          + "to older versions breaks beyond it. Below 168 needs maintain.allow_short_retention");
+
   public static List<ConfigKey> all() {
     return List.of(ENV_NAME, LAKE_ROOT, WAREHOUSE_ROOT, CATALOG_TYPE, TIME_ZONE, DEFAULT_CURRENCY,
-        INPUT_FORMAT, S3_ENDPOINT, S3_PATH_STYLE, S3_ACCESS_KEY, S3_SECRET_KEY);
+        INPUT_FORMAT, S3_ENDPOINT, S3_PATH_STYLE, S3_ACCESS_KEY, S3_SECRET_KEY,
+        VACUUM_RETENTION_HOURS);
   }
 }

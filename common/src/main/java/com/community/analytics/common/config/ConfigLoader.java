@@ -1,6 +1,6 @@
 package com.community.analytics.common.config;
 
-import com.community.analytics.common.spark.HadoopFiles;
+import com.community.analytics.common.io.HadoopFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package com.community.analytics.common.job;
 
+import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.cli.JobArgs;
 import com.community.analytics.common.cli.JobOption;
 import com.community.analytics.common.config.ConfigKey;
@@ -31,6 +32,14 @@ public interface Job {
 
   /** Config keys this job reads; together with every other job's they form the schema. */
   default List<ConfigKey> configKeys() {
+    return List.of();
+  }
+
+  /**
+   * The tables this job owns (writes), with how erasure treats each; the catalog of every table
+   * is derived from the jobs' lists ({@link JobRunner#catalog()}).
+   */
+  default List<Catalog.Table> tables() {
     return List.of();
   }
 

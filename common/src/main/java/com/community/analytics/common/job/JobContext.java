@@ -1,16 +1,24 @@
 package com.community.analytics.common.job;
 
+import com.community.analytics.common.catalog.TableSpec;
 import com.community.analytics.common.catalog.TableWriter;
 import com.community.analytics.common.catalog.Warehouse;
 import com.community.analytics.common.cli.JobArgs;
 import com.community.analytics.common.config.AppConfig;
 import com.community.analytics.common.runlog.RunMetrics;
+import com.community.analytics.common.spark.Phases;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Everything a running job needs: session, config, arguments, warehouse, writer, metrics, and
- * the run id that {@code ops.job_runs} records the run under.
+ * the run id that {@code ops.job_runs} records the run under; and the one way a job writes one
+ * of its tables ({@link #replace}, {@link #overwrite}, {@link #append}, {@link #upsert}): as a
+ * named, timed phase of the job whose written rows go into the run's metrics.
  */
 public record JobContext(SparkSession spark, AppConfig config, JobArgs args, Warehouse warehouse,
     TableWriter writer, RunMetrics metrics, String runId) {
@@ -33,5 +41,34 @@ public record JobContext(SparkSession spark, AppConfig config, JobArgs args, War
     Warehouse warehouse = Warehouse.attach(spark, config);
     return new JobContext(spark, config, args, warehouse, new TableWriter(warehouse),
         new RunMetrics(), runId);
+  }
+
+  /**
+   * Replaces the rows of {@code spec} matching {@code condition} with {@code rows} (see {@link
+   * TableWriter#replace}) as the phase "write <table>"; returns the rows written.
+   */
+  public long replace(TableSpec spec, Dataset<Row> rows, String condition) {
+    return written(spec, "write", () -> writer.replace(spec, rows, condition));
+  }
+
+  /** Replaces the whole table (see {@link TableWriter#overwrite}) as "write <table>". */
+  public long overwrite(TableSpec spec, Dataset<Row> rows) {
+    return written(spec, "write", () -> writer.overwrite(spec, rows));
+  }
+
+  /** Appends rows (see {@link TableWriter#append}) as the phase "write <table>". */
+  public long append(TableSpec spec, Dataset<Row> rows) {
+    return written(spec, "write", () -> writer.append(spec, rows));
+  }
+
+  /** Upserts by key (see {@link TableWriter#upsert}) as the phase "upsert <table>". */
+  public long upsert(TableSpec spec, Dataset<Row> rows, List<String> keys, String replaceWhen) {
+    return written(spec, "upsert", () -> writer.upsert(spec, rows, keys, replaceWhen));
+  }
+
+  private long written(TableSpec spec, String verb, Supplier<Long> write) {
+    long rows = Phases.run(spark, args.job(), verb + " " + spec.name(), write);
+    metrics.addWritten(spec.name(), rows);
+    return rows;
   }
 }

@@ -1,5 +1,6 @@
 package com.community.analytics.common.job;
 
+import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.cli.CommandLine;
 import com.community.analytics.common.cli.JobArgs;
 import com.community.analytics.common.config.AppConfig;
@@ -7,9 +8,11 @@ import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.config.ConfigLoader;
 import com.community.analytics.common.config.ConfigSchema;
+import com.community.analytics.common.runlog.JobRunLog;
 import com.community.analytics.common.spark.SparkSessions;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,19 @@ public final class JobRunner {
 
   public ConfigSchema schema() {
     return schema;
+  }
+
+  /**
+   * Every table of these jobs: each job's own tables in the jobs' order (so the source tables
+   * come first), then the run log the runner itself writes for every job.
+   */
+  public Catalog catalog() {
+    List<Catalog.Table> tables = new ArrayList<>();
+    for (Job job : jobs.values()) {
+      tables.addAll(job.tables());
+    }
+    tables.add(Catalog.aggregate(JobRunLog.JOB_RUNS));
+    return Catalog.of(tables);
   }
 
   public int run(String[] argv, PrintStream out, PrintStream err) {

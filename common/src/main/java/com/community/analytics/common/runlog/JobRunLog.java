@@ -4,13 +4,13 @@ import static com.community.analytics.common.catalog.TableSpec.column;
 
 import com.community.analytics.common.catalog.TableSpec;
 import com.community.analytics.common.catalog.TableWriter;
+import com.community.analytics.common.spark.RowBuilder;
 import com.community.analytics.common.time.DateRange;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -46,15 +46,19 @@ public final class JobRunLog {
   private JobRunLog() {}
 
   public static void record(SparkSession spark, TableWriter writer, JobRun run) {
-    Row row = RowFactory.create(run.runId(), run.job(), run.env(),
-        run.dates() == null ? null : Date.valueOf(run.dates().from()),
-        run.dates() == null ? null : Date.valueOf(run.dates().to()),
-        run.status(), Timestamp.from(run.startedAt()), Timestamp.from(run.finishedAt()),
-        run.finishedAt().toEpochMilli() - run.startedAt().toEpochMilli(),
-        run.metrics().rowsRead(),
-        scala.collection.JavaConverters.mapAsScalaMap(run.metrics().rowsWritten()),
-        scala.collection.JavaConverters.mapAsScalaMap(run.metrics().counts()),
-        run.error(), run.configSource(), spark.sparkContext().applicationId());
+    Row row = RowBuilder.of(JOB_RUNS.schema()).set("run_id", run.runId()).set("job", run.job())
+        .set("env", run.env())
+        .set("date_from", run.dates() == null ? null : Date.valueOf(run.dates().from()))
+        .set("date_to", run.dates() == null ? null : Date.valueOf(run.dates().to()))
+        .set("status", run.status()).set("started_at", Timestamp.from(run.startedAt()))
+        .set("finished_at", Timestamp.from(run.finishedAt()))
+        .set("duration_ms", run.finishedAt().toEpochMilli() - run.startedAt().toEpochMilli())
+        .set("rows_read", run.metrics().rowsRead())
+        .set("rows_written", scala.collection.JavaConverters.mapAsScalaMap(
+            run.metrics().rowsWritten()))
+        .set("counts", scala.collection.JavaConverters.mapAsScalaMap(run.metrics().counts()))
+        .set("error", run.error()).set("config_source", run.configSource())
+        .set("spark_app_id", spark.sparkContext().applicationId()).build();
     writer.append(JOB_RUNS, spark.createDataFrame(List.of(row), JOB_RUNS.schema()));
   }
 }

@@ -44,6 +44,15 @@ public record DateRange(LocalDate from, LocalDate to) implements Serializable {
     return dates;
   }
 
+  /**
+   * The SQL predicate of this range on a date column, the one form every job writes (Delta's
+   * replaceWhere, OPTIMIZE WHERE, reads): {@code `event_date` BETWEEN '2026-11-20' AND
+   * '2026-11-21'}.
+   */
+  public String sqlBetween(String column) {
+    return "`" + column + "` BETWEEN '" + from + "' AND '" + to + "'";
+  }
+
   /** Dates as SQL literals for a predicate: {@code '2026-11-20', '2026-11-21'}. */
   public static String sqlList(Collection<LocalDate> dates) {
     return String.join(", ", dates.stream().map(d -> "'" + d + "'").toList());

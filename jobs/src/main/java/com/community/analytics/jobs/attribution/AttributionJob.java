@@ -3,6 +3,8 @@ package com.community.analytics.jobs.attribution;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 
+import com.community.analytics.common.catalog.Catalog;
+import com.community.analytics.common.catalog.SharedTables;
 import com.community.analytics.common.catalog.SilverTables;
 import com.community.analytics.common.cli.JobArgs;
 import com.community.analytics.common.config.ConfigKey;
@@ -10,7 +12,6 @@ import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.time.DateRange;
-import com.community.analytics.jobs.features.FeatureTables;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -53,6 +54,15 @@ public final class AttributionJob implements Job {
   }
 
   @Override
+  public List<Catalog.Table> tables() {
+    return List.of(
+        Catalog.members(AttributionTables.CREDITS, "user_id", Catalog.Erasure.DELETE_ROWS),
+        Catalog.aggregate(AttributionTables.CHANNEL_ATTRIBUTION),
+        Catalog.aggregate(AttributionTables.CONTENT_PERFORMANCE),
+        Catalog.aggregate(AttributionTables.TOP_CONTENT));
+  }
+
+  @Override
   public List<ConfigKey> configKeys() {
     return AttributionSettings.keys();
   }
@@ -67,7 +77,7 @@ public final class AttributionJob implements Job {
     SparkSession spark = ctx.spark();
     AttributionSettings s = AttributionSettings.from(ctx.config());
     DateRange range = ctx.args().requireDates();
-    if (!ctx.warehouse().exists(FeatureTables.USER_TAGS)) {
+    if (!ctx.warehouse().exists(SharedTables.USER_TAGS)) {
       throw new IllegalStateException("attribution needs gold.user_tags for personas: run "
           + "features first");
     }
@@ -78,7 +88,7 @@ public final class AttributionJob implements Job {
     Dataset<Row> events = ctx.warehouse().read(SilverTables.EVENTS)
         .where(col("event_date").between(Date.valueOf(earliest), Date.valueOf(range.to())));
     Dataset<Row> content = ctx.warehouse().read(SilverTables.CONTENT);
-    Dataset<Row> tags = ctx.warehouse().read(FeatureTables.USER_TAGS)
+    Dataset<Row> tags = ctx.warehouse().read(SharedTables.USER_TAGS)
         .where(col("as_of_date").between(Date.valueOf(earliest.minusDays(s.personaMaxAgeDays())),
             Date.valueOf(range.to())));
 
@@ -94,8 +104,8 @@ public final class AttributionJob implements Job {
                 .where(col("end_date").between(Date.valueOf(chainsFrom),
                     Date.valueOf(range.to()))), s.markovOrder())
             .collectAsList());
-    transitions.forEach(r -> periods.addTransition(r.getDate(0).toLocalDate(), r.getString(1),
-        r.getString(2), r.getLong(3)));
+    transitions.forEach(r -> periods.addTransition(r.<Date>getAs("end_date").toLocalDate(),
+        r.getAs("from_state"), r.getAs("to_state"), r.<Long>getAs("n")));
     List<Row> effects = new ArrayList<>();
     Map<LocalDate, MarkovChain.Result> results = new TreeMap<>();
     for (LocalDate d : range.days()) {
@@ -116,37 +126,30 @@ public final class AttributionJob implements Job {
     for (Row r : Phases.run(spark, name(), "sum credits per day", () -> credits
         .where(col("model").notEqual("markov"))
         .groupBy("conversion_date", state, "model")
-        .agg(sum("credit"), sum("credited_gmv")).collectAsList())) {
-      periods.addCredits(r.getDate(0).toLocalDate(), r.getString(1), r.getString(2),
-          r.getDouble(3), r.getDouble(4));
+        .agg(sum("credit").as("credit"), sum("credited_gmv").as("credited_gmv"))
+        .collectAsList())) {
+      periods.addCredits(r.<Date>getAs("conversion_date").toLocalDate(), r.getAs(state),
+          r.getAs("model"), r.<Double>getAs("credit"), r.<Double>getAs("credited_gmv"));
     }
     List<Row> channelRows = new ArrayList<>();
     for (LocalDate d : range.days()) {
       channelRows.addAll(periods.rows(d, results.get(d), state));
     }
 
-    String inRange = " BETWEEN '" + range.from() + "' AND '" + range.to() + "'";
     Dataset<Row> written = credits.where(col("conversion_date").between(
         Date.valueOf(range.from()), Date.valueOf(range.to())));
-    long creditRows = Phases.run(spark, name(), "write gold.attribution_credits", () ->
-        ctx.writer().replace(AttributionTables.CREDITS, written, "conversion_date" + inRange));
-    ctx.metrics().addWritten(AttributionTables.CREDITS.name(), creditRows);
-    long channels = ctx.writer().replace(AttributionTables.CHANNEL_ATTRIBUTION,
+    ctx.replace(AttributionTables.CREDITS, written, range.sqlBetween("conversion_date"));
+    ctx.replace(AttributionTables.CHANNEL_ATTRIBUTION,
         spark.createDataFrame(channelRows, AttributionTables.CHANNEL_ATTRIBUTION.schema()),
-        "period_end" + inRange);
-    ctx.metrics().addWritten(AttributionTables.CHANNEL_ATTRIBUTION.name(), channels);
+        range.sqlBetween("period_end"));
 
     Dataset<Row> dayTouches = touches.where(col("touch_date").between(
         Date.valueOf(range.from()), Date.valueOf(range.to())));
-    long cube = Phases.run(spark, name(), "write gold.content_performance", () ->
-        ctx.writer().replace(AttributionTables.CONTENT_PERFORMANCE,
-            ContentCube.cube(dayTouches, written), "date" + inRange));
-    ctx.metrics().addWritten(AttributionTables.CONTENT_PERFORMANCE.name(), cube);
-    long top = Phases.run(spark, name(), "write gold.top_content", () ->
-        ctx.writer().replace(AttributionTables.TOP_CONTENT,
-            ContentCube.topContent(dayTouches, written, content, s.topContent()),
-            "date" + inRange));
-    ctx.metrics().addWritten(AttributionTables.TOP_CONTENT.name(), top);
+    ctx.replace(AttributionTables.CONTENT_PERFORMANCE,
+        ContentCube.cube(dayTouches, written), range.sqlBetween("date"));
+    ctx.replace(AttributionTables.TOP_CONTENT,
+        ContentCube.topContent(dayTouches, written, content, s.topContent()),
+        range.sqlBetween("date"));
     ctx.metrics().count("conversions", conversions.where(col("conversion_date").between(
         Date.valueOf(range.from()), Date.valueOf(range.to()))).count());
     touches.unpersist();

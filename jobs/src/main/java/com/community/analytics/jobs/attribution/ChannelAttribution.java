@@ -2,6 +2,7 @@ package com.community.analytics.jobs.attribution;
 
 import static com.community.analytics.jobs.attribution.AttributionTables.NO_TOUCH;
 
+import com.community.analytics.common.spark.RowBuilder;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * The Markov chains of each period and the per-channel totals of every model, on the driver
@@ -123,8 +123,12 @@ public final class ChannelAttribution {
   private Row row(LocalDate end, String channel, String model, double conversions, double gmv,
       double total, Double removalEffect, Double conversionProbability, Long touches,
       String dimension) {
-    return RowFactory.create(Date.valueOf(end), periodDays, dimension, channel, model,
-        conversions, gmv, total > 0 ? conversions / total : null, removalEffect,
-        conversionProbability, touches);
+    return RowBuilder.of(AttributionTables.CHANNEL_ATTRIBUTION.schema())
+        .set("period_end", Date.valueOf(end)).set("period_days", periodDays)
+        .set("dimension", dimension).set("channel", channel).set("model", model)
+        .set("conversions", conversions).set("gmv", gmv)
+        .set("share", total > 0 ? conversions / total : null)
+        .set("removal_effect", removalEffect)
+        .set("conversion_probability", conversionProbability).set("touches", touches).build();
   }
 }

@@ -42,7 +42,7 @@ public final class ChurnRegistry {
   }
 
   public int nextVersion() {
-    return versions().stream().mapToInt(r -> r.getInt(0)).max().orElse(0) + 1;
+    return versions().stream().mapToInt(ChurnRegistry::version).max().orElse(0) + 1;
   }
 
   public String path(int version) {
@@ -84,7 +84,7 @@ public final class ChurnRegistry {
 
   /** Rewrites the registry. */
   public void write(List<Row> rows) {
-    ctx.writer().overwrite(ChurnTables.MODELS, ctx.spark().createDataFrame(rows,
+    ctx.overwrite(ChurnTables.MODELS, ctx.spark().createDataFrame(rows,
         ChurnTables.MODELS.schema()));
   }
 

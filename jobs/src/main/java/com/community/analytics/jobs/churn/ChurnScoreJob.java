@@ -1,5 +1,8 @@
 package com.community.analytics.jobs.churn;
 
+import com.community.analytics.common.catalog.Catalog;
+import com.community.analytics.common.catalog.SharedTables;
+import com.community.analytics.common.spark.DateFrames;
 import com.community.analytics.common.spark.JoinKeys;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -14,7 +17,7 @@ import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.spark.Phases;
-import com.community.analytics.jobs.features.FeatureTables;
+import com.community.analytics.common.spark.RowBuilder;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -79,6 +82,13 @@ public final class ChurnScoreJob implements Job {
   }
 
   @Override
+  public List<Catalog.Table> tables() {
+    return List.of(Catalog.members(ChurnTables.SCORES, "user_id", Catalog.Erasure.DELETE_ROWS),
+        Catalog.aggregate(SharedTables.CHURN_DRIFT),
+        Catalog.members(ChurnTables.ACTIONS, "user_id", Catalog.Erasure.DELETE_ROWS));
+  }
+
+  @Override
   public List<ConfigKey> configKeys() {
     return List.of(RISK_HIGH, RISK_MEDIUM, PSI_WARNING, PLANNED, QUIET_START, QUIET_END,
         CAP_DAYS, OFFER_CHURN, OFFER_RECALL, OFFER_GROWTH);
@@ -107,7 +117,7 @@ public final class ChurnScoreJob implements Job {
     }
 
     Date d = Date.valueOf(day);
-    Dataset<Row> state = ctx.warehouse().read(FeatureTables.USER_STATE)
+    Dataset<Row> state = ctx.warehouse().read(SharedTables.USER_STATE)
         .where(col("as_of_date").equalTo(lit(d)));
     if (state.isEmpty()) {
       throw new IllegalStateException("gold.user_state has no snapshot for " + day
@@ -115,12 +125,10 @@ public final class ChurnScoreJob implements Job {
     }
     // Bounded by the partition column: the features' own 90-day condition is a non-equi join
     // that Spark cannot prune partitions with, so without it every night read all history.
-    Dataset<Row> activity = ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
+    Dataset<Row> activity = ctx.warehouse().read(SharedTables.ACTIVITY_DAILY)
         .where(col("activity_date").between(lit(Date.valueOf(day.minusDays(
             ChurnFeatures.LOOKBACK_DAYS - 1))), lit(d)));
-    Dataset<Row> cutoff = spark.createDataFrame(List.of(RowFactory.create(d)),
-        new org.apache.spark.sql.types.StructType().add("cutoff",
-            org.apache.spark.sql.types.DataTypes.DateType));
+    Dataset<Row> cutoff = DateFrames.of(spark, "cutoff", List.of(day));
     Dataset<Row> features = ChurnFeatures.build(state, activity, cutoff).cache();
     double high = config.getDouble(RISK_HIGH);
     double medium = config.getDouble(RISK_MEDIUM);
@@ -130,15 +138,13 @@ public final class ChurnScoreJob implements Job {
             when(col("churn_probability").geq(high), "high")
                 .when(col("churn_probability").geq(medium), "medium").otherwise("low")
                 .as("risk_tier"), lit(version).as("model_version"));
-    long scored = Phases.run(spark, name(), "write gold.churn_scores", () ->
-        ctx.writer().replace(ChurnTables.SCORES, scores, "as_of_date = '" + day + "'"));
-    ctx.metrics().addWritten(ChurnTables.SCORES.name(), scored);
+    ctx.replace(ChurnTables.SCORES, scores, "as_of_date = '" + day + "'");
 
     List<Row> drift = Phases.run(spark, name(), "measure drift", () ->
         drift(registry.profile(champion), features, d, version, config.getDouble(PSI_WARNING)));
-    ctx.writer().replace(ChurnTables.DRIFT, spark.createDataFrame(drift,
-        ChurnTables.DRIFT.schema()), "as_of_date = '" + day + "'");
-    long warnings = drift.stream().filter(r -> r.getBoolean(3)).count();
+    ctx.replace(SharedTables.CHURN_DRIFT, spark.createDataFrame(drift,
+        SharedTables.CHURN_DRIFT.schema()), "as_of_date = '" + day + "'");
+    long warnings = drift.stream().filter(r -> r.<Boolean>getAs("warning")).count();
     if (warnings > 0) {
       LOG.warn("churn-score {}: {} features drifted (PSI >= {})", day, warnings,
           config.getDouble(PSI_WARNING));
@@ -148,9 +154,7 @@ public final class ChurnScoreJob implements Job {
 
     Dataset<Row> actions = actions(ctx, day, ctx.warehouse().read(ChurnTables.SCORES)
         .where(col("as_of_date").equalTo(lit(d))));
-    long planned = Phases.run(spark, name(), "write gold.retention_actions", () ->
-        ctx.writer().replace(ChurnTables.ACTIONS, actions, "as_of_date = '" + day + "'"));
-    ctx.metrics().addWritten(ChurnTables.ACTIONS.name(), planned);
+    ctx.replace(ChurnTables.ACTIONS, actions, "as_of_date = '" + day + "'");
   }
 
   private static List<Row> drift(Dataset<Row> profile, Dataset<Row> features, Date day,
@@ -166,7 +170,9 @@ public final class ChurnScoreJob implements Job {
     List<Row> out = new ArrayList<>();
     expected.forEach((feature, shares) -> {
       double psi = Psi.of(shares, actual.get(feature));
-      out.add(RowFactory.create(day, feature, psi, psi >= threshold, version));
+      out.add(RowBuilder.of(SharedTables.CHURN_DRIFT.schema()).set("as_of_date", day)
+          .set("feature", feature).set("psi", psi).set("warning", psi >= threshold)
+          .set("model_version", version).build());
     });
     return out;
   }
@@ -184,7 +190,7 @@ public final class ChurnScoreJob implements Job {
     RetentionPlanner planner = new RetentionPlanner(ZoneId.of(c.getString(CommonKeys.TIME_ZONE)),
         time(c, PLANNED), time(c, QUIET_START), time(c, QUIET_END), c.getInt(CAP_DAYS));
     Date d = Date.valueOf(day);
-    Dataset<Row> tags = ctx.warehouse().read(FeatureTables.USER_TAGS)
+    Dataset<Row> tags = ctx.warehouse().read(SharedTables.USER_TAGS)
         .where(col("as_of_date").equalTo(lit(d))).select("user_id", "lifecycle_stage");
     Date capStart = Date.valueOf(day.minusDays(c.getInt(CAP_DAYS) + 1L));
     Dataset<Row> pushes = ctx.warehouse().read(SilverTables.EVENTS)

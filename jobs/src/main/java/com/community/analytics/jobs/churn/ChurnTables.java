@@ -71,17 +71,6 @@ public final class ChurnTables {
           column("model_version", DataTypes.IntegerType, "champion version that scored")),
       "as_of_date");
 
-  public static final TableSpec DRIFT = new TableSpec("ml.churn_drift",
-      "As_of_date x feature: population stability index against the champion's training data.",
-      TableSpec.schema(
-          column("as_of_date", DataTypes.DateType, "scoring date (partition)"),
-          column("feature", DataTypes.StringType, "feature name"),
-          column("psi", DataTypes.DoubleType, "population stability index"),
-          column("warning", DataTypes.BooleanType, "psi >= churn.psi_warning"),
-          column("model_version", DataTypes.IntegerType, "champion whose training data is "
-              + "the reference")),
-      "as_of_date");
-
   public static final TableSpec ACTIONS = new TableSpec("gold.retention_actions",
       "Member x as_of_date: the lifecycle play, its offer and when to send it.",
       TableSpec.schema(

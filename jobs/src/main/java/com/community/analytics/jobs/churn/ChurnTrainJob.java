@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import com.community.analytics.common.catalog.Catalog;
+import com.community.analytics.common.catalog.SharedTables;
 import com.community.analytics.common.cli.JobArgs;
 import com.community.analytics.common.cli.JobOption;
 import com.community.analytics.common.cli.UsageException;
@@ -13,8 +15,9 @@ import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.spark.DateFrames;
 import com.community.analytics.common.spark.Phases;
-import com.community.analytics.jobs.features.FeatureTables;
+import com.community.analytics.common.spark.RowBuilder;
 import java.io.IOException;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -27,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +79,13 @@ public final class ChurnTrainJob implements Job {
   @Override
   public List<JobOption> stepOptions() {
     return List.of();
+  }
+
+  @Override
+  public List<Catalog.Table> tables() {
+    return List.of(
+        Catalog.members(ChurnTables.TRAINING_SET, "user_id", Catalog.Erasure.DELETE_ROWS),
+        Catalog.aggregate(ChurnTables.MODELS));
   }
 
   @Override
@@ -139,28 +148,23 @@ public final class ChurnTrainJob implements Job {
       throw new ConfigException("churn.cutoffs must be at least 3 (train, validation, test)");
     }
     Object[] cutoffDates = cutoffs.stream().map(Date::valueOf).toArray();
-    Dataset<Row> state = ctx.warehouse().read(FeatureTables.USER_STATE)
+    Dataset<Row> state = ctx.warehouse().read(SharedTables.USER_STATE)
         .where(col("as_of_date").isin(cutoffDates));
     // Features look back LOOKBACK_DAYS from the oldest cutoff; labels look ahead to until.
     LocalDate earliest = java.util.Collections.min(cutoffs)
         .minusDays(ChurnFeatures.LOOKBACK_DAYS - 1);
-    Dataset<Row> activity = ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
+    Dataset<Row> activity = ctx.warehouse().read(SharedTables.ACTIVITY_DAILY)
         .where(col("activity_date").between(lit(Date.valueOf(earliest)),
             lit(Date.valueOf(until))));
-    Dataset<Row> cutoffTable = spark.createDataFrame(cutoffs.stream()
-        .map(d -> RowFactory.create(Date.valueOf(d))).toList(),
-        new org.apache.spark.sql.types.StructType().add("cutoff",
-            org.apache.spark.sql.types.DataTypes.DateType));
+    Dataset<Row> cutoffTable = DateFrames.of(spark, "cutoff", cutoffs);
     Date test = Date.valueOf(cutoffs.get(0));
     Date validation = Date.valueOf(cutoffs.get(1));
     Dataset<Row> labelled = ChurnFeatures.label(ChurnFeatures.build(state, activity, cutoffTable),
         activity, horizon)
         .withColumn("split", when(col("cutoff").equalTo(lit(test)), "test")
             .when(col("cutoff").equalTo(lit(validation)), "validation").otherwise("train"));
-    long rows = Phases.run(spark, name(), "write ml.churn_training_set", () ->
-        ctx.writer().replace(ChurnTables.TRAINING_SET, labelled, "cutoff IN ("
-            + String.join(", ", cutoffs.stream().map(d -> "'" + d + "'").toList()) + ")"));
-    ctx.metrics().addWritten(ChurnTables.TRAINING_SET.name(), rows);
+    long rows = ctx.replace(ChurnTables.TRAINING_SET, labelled, "cutoff IN ("
+        + String.join(", ", cutoffs.stream().map(d -> "'" + d + "'").toList()) + ")");
     if (rows == 0) {
       throw new IllegalStateException("no training rows: gold.user_state has no members on the "
           + "cutoffs " + cutoffs + " (run features over those dates first)");
@@ -202,16 +206,21 @@ public final class ChurnTrainJob implements Job {
     }
     set.unpersist();
     Map<String, Double> metrics = new LinkedHashMap<>(trained.metrics());
-    Row entry = RowFactory.create(version, Timestamp.from(Instant.now()), Date.valueOf(until),
-        scala.collection.JavaConverters.asScalaBuffer(cutoffs.subList(2, cutoffs.size()).stream()
-            .map(Date::valueOf).toList()).toList(), validation, test,
-        trained.candidate().algorithm(),
-        scala.collection.JavaConverters.mapAsScalaMap(trained.candidate().params()),
-        scala.collection.JavaConverters.mapAsScalaMap(metrics),
-        scala.collection.JavaConverters.asScalaBuffer(ChurnFeatures.numericFeatures()).toList(),
-        scala.collection.JavaConverters.mapAsScalaMap(trained.importances()),
-        scala.collection.JavaConverters.asScalaBuffer(trained.calibration()).toList(),
-        ChurnRegistry.CHALLENGER, null, decision, path);
+    Row entry = RowBuilder.of(ChurnTables.MODELS.schema()).set("version", version)
+        .set("trained_at", Timestamp.from(Instant.now())).set("data_until", Date.valueOf(until))
+        .set("train_cutoffs", scala.collection.JavaConverters.asScalaBuffer(
+            cutoffs.subList(2, cutoffs.size()).stream().map(Date::valueOf).toList()).toList())
+        .set("validation_cutoff", validation).set("test_cutoff", test)
+        .set("algorithm", trained.candidate().algorithm())
+        .set("params", scala.collection.JavaConverters.mapAsScalaMap(trained.candidate().params()))
+        .set("metrics", scala.collection.JavaConverters.mapAsScalaMap(metrics))
+        .set("features", scala.collection.JavaConverters.asScalaBuffer(
+            ChurnFeatures.numericFeatures()).toList())
+        .set("importances", scala.collection.JavaConverters.mapAsScalaMap(trained.importances()))
+        .set("calibration", scala.collection.JavaConverters.asScalaBuffer(trained.calibration())
+            .toList())
+        .set("status", ChurnRegistry.CHALLENGER).set("decision", decision).set("path", path)
+        .build();
     List<Row> all = registry.versions();
     all.add(entry);
     registry.write(all);

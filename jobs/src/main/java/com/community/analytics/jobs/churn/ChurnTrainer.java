@@ -93,8 +93,8 @@ public final class ChurnTrainer {
 
   /** Weights so both classes weigh the same in total. */
   static Dataset<Row> withClassWeights(Dataset<Row> rows) {
-    Row r = rows.agg(avg("label")).first();
-    double churnShare = r.isNullAt(0) ? 0.5 : r.getDouble(0);
+    Double churnShare = rows.agg(avg("label").as("share")).first().getAs("share");
+    churnShare = churnShare == null ? 0.5 : churnShare;
     double w1 = churnShare > 0 ? 0.5 / churnShare : 1;
     double w0 = churnShare < 1 ? 0.5 / (1 - churnShare) : 1;
     return rows.withColumn("class_weight", when(col("label").equalTo(1.0), w1).otherwise(w0));
@@ -202,16 +202,19 @@ public final class ChurnTrainer {
         lit(1e-6)), lit(1 - 1e-6)));
     Row agg = p.agg(
         avg(col("label").multiply(log(col("p"))).plus(lit(1).minus(col("label"))
-            .multiply(log(lit(1).minus(col("p"))))).multiply(-1)),
-        avg(pow(col("p").minus(col("label")), 2)), avg("label"), count(lit(1))).first();
-    m.put("log_loss", agg.getDouble(0));
-    m.put("brier", agg.getDouble(1));
-    m.put("base_rate", agg.getDouble(2));
-    m.put("test_rows", (double) agg.getLong(3));
-    Row top = p.withColumn("decile", ntile(10).over(Window.orderBy(desc("score"))))
-        .where(col("decile").equalTo(1)).agg(avg("label")).first();
-    m.put("top_decile_precision", top.getDouble(0));
-    m.put("top_decile_lift", agg.getDouble(2) > 0 ? top.getDouble(0) / agg.getDouble(2) : 0.0);
+            .multiply(log(lit(1).minus(col("p"))))).multiply(-1))
+            .as("log_loss"), avg(pow(col("p").minus(col("label")), 2)).as("brier"),
+        avg("label").as("base_rate"), count(lit(1)).as("test_rows")).first();
+    for (String name : List.of("log_loss", "brier", "base_rate")) {
+      m.put(name, agg.<Double>getAs(name));
+    }
+    m.put("test_rows", (double) agg.<Long>getAs("test_rows"));
+    double precision = p.withColumn("decile", ntile(10).over(Window.orderBy(desc("score"))))
+        .where(col("decile").equalTo(1)).agg(avg("label").as("precision")).first()
+        .<Double>getAs("precision");
+    double baseRate = m.get("base_rate");
+    m.put("top_decile_precision", precision);
+    m.put("top_decile_lift", baseRate > 0 ? precision / baseRate : 0.0);
     return m;
   }
 
@@ -223,10 +226,21 @@ public final class ChurnTrainer {
         .orderBy("bucket").collectAsList();
   }
 
+  /** The pipeline's stage of {@code type} (its classifier), found by type; null if none. */
+  static <T> T classifier(PipelineModel model, Class<T> type) {
+    for (org.apache.spark.ml.Transformer stage : model.stages()) {
+      if (type.isInstance(stage)) {
+        return type.cast(stage);
+      }
+    }
+    return null;
+  }
+
   /** GBT feature importances by input name (empty for the logistic baseline). */
   static Map<String, Double> importances(PipelineModel model) {
     Map<String, Double> out = new LinkedHashMap<>();
-    if (model.stages()[4] instanceof GBTClassificationModel gbt) {
+    GBTClassificationModel gbt = classifier(model, GBTClassificationModel.class);
+    if (gbt != null) {
       Vector v = gbt.featureImportances();
       List<String> names = new ArrayList<>(ChurnFeatures.numericFeatures());
       for (int i = 0; i < v.size(); i++) {

@@ -3,11 +3,11 @@ package com.community.analytics.jobs.erasure;
 import static com.community.analytics.common.catalog.TableSpec.column;
 
 import com.community.analytics.common.catalog.TableSpec;
+import com.community.analytics.common.spark.RowBuilder;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -59,8 +59,12 @@ public final class ErasureLog {
   /** The log rows of one request. */
   static List<Row> rows(String requestId, String requestedBy, Instant requestedAt,
       int idsRequested, List<Outcome> outcomes) {
-    return outcomes.stream().map(o -> RowFactory.create(requestId, requestedBy,
-        Timestamp.from(requestedAt), Timestamp.from(o.finishedAt()), (long) idsRequested,
-        o.table(), o.memberColumn(), o.action(), o.rows(), o.version())).toList();
+    return outcomes.stream().map(o -> RowBuilder.of(ERASURE_LOG.schema())
+        .set("request_id", requestId).set("requested_by", requestedBy)
+        .set("requested_at", Timestamp.from(requestedAt))
+        .set("finished_at", Timestamp.from(o.finishedAt()))
+        .set("ids_requested", (long) idsRequested).set("table_name", o.table())
+        .set("member_column", o.memberColumn()).set("action", o.action())
+        .set("rows_affected", o.rows()).set("delta_version", o.version()).build()).toList();
   }
 }

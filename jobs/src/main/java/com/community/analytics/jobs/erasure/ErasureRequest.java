@@ -1,7 +1,7 @@
 package com.community.analytics.jobs.erasure;
 
 import com.community.analytics.common.cli.UsageException;
-import com.community.analytics.common.spark.HadoopFiles;
+import com.community.analytics.common.io.HadoopFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,15 +2,15 @@ package com.community.analytics.jobs.erasure;
 
 import static org.apache.spark.sql.functions.lit;
 
+import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.catalog.TableWriter;
 import com.community.analytics.common.cli.JobArgs;
 import com.community.analytics.common.cli.JobOption;
 import com.community.analytics.common.cli.UsageException;
+import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.spark.Phases;
-import com.community.analytics.jobs.Catalog;
-import com.community.analytics.jobs.maintain.MaintenanceSettings;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -50,9 +51,12 @@ public final class ForgetUsersJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(ForgetUsersJob.class);
 
   private final PrintStream out;
+  private final Supplier<Catalog> catalog;
 
-  public ForgetUsersJob(PrintStream out) {
+  /** {@code catalog}: every table of the jar (asked for when needed: this job is in it). */
+  public ForgetUsersJob(PrintStream out, Supplier<Catalog> catalog) {
     this.out = out;
+    this.catalog = catalog;
   }
 
   @Override
@@ -73,6 +77,11 @@ public final class ForgetUsersJob implements Job {
             + "or s3a://, a '/' in it or ending .txt) with one id per line, # comments"),
         JobOption.value("requested-by", "WHO", "ticket or operator asking for the erasure, "
             + "recorded in ops.erasure_log"));
+  }
+
+  @Override
+  public List<Catalog.Table> tables() {
+    return List.of(Catalog.aggregate(ErasureLog.ERASURE_LOG));
   }
 
   @Override
@@ -97,7 +106,7 @@ public final class ForgetUsersJob implements Job {
         .broadcast(new HashSet<>(request.ids()));
     List<ErasureLog.Outcome> outcomes = new ArrayList<>();
     try {
-      for (Catalog.Table table : Catalog.memberTables()) {
+      for (Catalog.Table table : catalog.get().memberTables()) {
         ErasureLog.Outcome o = Phases.run(ctx.spark(), name(), "erase from " + table.name(),
             () -> erase(ctx, table, ids));
         outcomes.add(o);
@@ -106,15 +115,14 @@ public final class ForgetUsersJob implements Job {
     } finally {
       ids.destroy();
       if (!outcomes.isEmpty()) {
-        ctx.metrics().addWritten(ErasureLog.ERASURE_LOG.name(),
-            ctx.writer().append(ErasureLog.ERASURE_LOG, ctx.spark().createDataFrame(
-                ErasureLog.rows(ctx.runId(), requestedBy, requestedAt, request.size(), outcomes),
-                ErasureLog.ERASURE_LOG.schema())));
+        ctx.append(ErasureLog.ERASURE_LOG, ctx.spark().createDataFrame(
+            ErasureLog.rows(ctx.runId(), requestedBy, requestedAt, request.size(), outcomes),
+            ErasureLog.ERASURE_LOG.schema()));
       }
     }
     ctx.metrics().count("ids_requested", request.size());
     String summary = summary(ctx.runId(), requestedBy, request.size(), outcomes,
-        ctx.config().getInt(MaintenanceSettings.VACUUM_RETENTION_HOURS));
+        ctx.config().getInt(CommonKeys.VACUUM_RETENTION_HOURS));
     LOG.info(summary);
     out.println(summary);
   }

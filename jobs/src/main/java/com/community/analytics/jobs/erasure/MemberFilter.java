@@ -3,7 +3,7 @@ package com.community.analytics.jobs.erasure;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
-import com.community.analytics.jobs.Catalog;
+import com.community.analytics.common.catalog.Catalog;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.features;
 
+import com.community.analytics.common.catalog.SharedTables;
 import com.community.analytics.common.spark.JoinKeys;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
@@ -50,7 +51,7 @@ public final class ActivityDaily {
     aggs.add(sum(when(col("event_type").isin(passiveTypes.toArray()), 0).otherwise(1))
         .gt(0).as("is_active"));
     aggs.add(count(lit(1)).as("events"));
-    for (String t : FeatureTables.COUNTED_TYPES) {
+    for (String t : SharedTables.COUNTED_TYPES) {
       aggs.add(sum(when(col("event_type").equalTo(t), 1L).otherwise(0L)).as("n_" + t));
     }
     aggs.add(countDistinct("session_id").as("sessions"));

@@ -3,6 +3,8 @@ package com.community.analytics.jobs.features;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import com.community.analytics.common.catalog.Catalog;
+import com.community.analytics.common.catalog.SharedTables;
 import com.community.analytics.common.catalog.SilverTables;
 import com.community.analytics.common.catalog.TableSpec;
 import com.community.analytics.common.cli.JobArgs;
@@ -14,11 +16,12 @@ import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.spark.Phases;
+import com.community.analytics.common.spark.RowBuilder;
 import com.community.analytics.common.time.DateRange;
-import com.community.analytics.jobs.ltv.BgNbdObservation;
-import com.community.analytics.jobs.ltv.LtvFitter;
-import com.community.analytics.jobs.ltv.ModelFit;
-import com.community.analytics.jobs.ltv.RepeatPurchaseModel;
+import com.community.analytics.jobs.features.ltv.BgNbdObservation;
+import com.community.analytics.jobs.features.ltv.LtvFitter;
+import com.community.analytics.jobs.features.ltv.ModelFit;
+import com.community.analytics.jobs.features.ltv.RepeatPurchaseModel;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -31,7 +34,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +94,16 @@ public final class FeaturesJob implements Job {
   }
 
   @Override
+  public List<Catalog.Table> tables() {
+    return List.of(
+        Catalog.members(SharedTables.ACTIVITY_DAILY, "user_id", Catalog.Erasure.DELETE_ROWS),
+        Catalog.members(SharedTables.USER_STATE, "user_id", Catalog.Erasure.DELETE_ROWS),
+        Catalog.members(FeatureTables.USER_LTV, "user_id", Catalog.Erasure.DELETE_ROWS),
+        Catalog.members(SharedTables.USER_TAGS, "user_id", Catalog.Erasure.DELETE_ROWS),
+        Catalog.aggregate(FeatureTables.LTV_MODEL_FITS));
+  }
+
+  @Override
   public List<ConfigKey> configKeys() {
     List<ConfigKey> keys = new ArrayList<>(List.of(PASSIVE_TYPES, SNAPSHOT_EVERY,
         MAX_INCREMENTAL_DAYS, DISCOUNT, PENALIZER, MAX_SUMMARY_ROWS, OBSERVATION));
@@ -125,10 +137,8 @@ public final class FeaturesJob implements Job {
     Dataset<Row> activity = ActivityDaily.aggregate(
         events.where(col("event_date").isin(DateRange.sqlValues(activityDates))),
         ctx.warehouse().read(SilverTables.CONTENT), passive, rules.interests());
-    long activityRows = Phases.run(spark, name(), "write gold.user_activity_daily", () ->
-        ctx.writer().replace(FeatureTables.ACTIVITY_DAILY, activity,
-            "activity_date IN (" + DateRange.sqlList(activityDates) + ")"));
-    ctx.metrics().addWritten(FeatureTables.ACTIVITY_DAILY.name(), activityRows);
+    ctx.replace(SharedTables.ACTIVITY_DAILY, activity,
+        "activity_date IN (" + DateRange.sqlList(activityDates) + ")");
     ctx.metrics().count("activity_dates", activityDates.size());
 
     LocalDate first = activityDates.first();
@@ -138,17 +148,15 @@ public final class FeaturesJob implements Job {
 
     List<LocalDate> snapshots = DateRange.of(first, range.to())
         .snapshotDays(config.getInt(SNAPSHOT_EVERY));
-    Dataset<Row> state = ctx.warehouse().read(FeatureTables.USER_STATE)
+    Dataset<Row> state = ctx.warehouse().read(SharedTables.USER_STATE)
         .where(col("as_of_date").isin(DateRange.sqlValues(snapshots)));
     Dataset<Row> ltv = writeLtv(ctx, state, snapshots, rules);
-    Dataset<Row> tags = Tags.tag(state, ltv, ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
+    Dataset<Row> tags = Tags.tag(state, ltv, ctx.warehouse().read(SharedTables.ACTIVITY_DAILY)
         .where(col("activity_date").geq(lit(Date.valueOf(first.minusDays(
             rules.interests().windowDays())))).and(col("activity_date").leq(
             lit(Date.valueOf(range.to()))))), rules);
-    long tagRows = Phases.run(spark, name(), "write gold.user_tags", () ->
-        ctx.writer().replace(FeatureTables.USER_TAGS, tags,
-            "as_of_date IN (" + DateRange.sqlList(snapshots) + ")"));
-    ctx.metrics().addWritten(FeatureTables.USER_TAGS.name(), tagRows);
+    ctx.replace(SharedTables.USER_TAGS, tags,
+        "as_of_date IN (" + DateRange.sqlList(snapshots) + ")");
     ctx.metrics().count("snapshot_dates", snapshots.size());
 
     ctx.args().option("holdout-days").ifPresent(n ->
@@ -160,7 +168,7 @@ public final class FeaturesJob implements Job {
     TreeSet<LocalDate> dates = new TreeSet<>(range.days());
     for (Row r : events.where(col("arrival_date").between(Date.valueOf(range.from()),
         Date.valueOf(range.to()))).select("event_date").distinct().collectAsList()) {
-      LocalDate d = r.getDate(0).toLocalDate();
+      LocalDate d = r.<Date>getAs("event_date").toLocalDate();
       if (!d.isAfter(range.to())) {
         dates.add(d);
       }
@@ -170,36 +178,30 @@ public final class FeaturesJob implements Job {
 
   private void writeState(JobContext ctx, Dataset<Row> users, LocalDate from, LocalDate to) {
     SparkSession spark = ctx.spark();
-    TableSpec table = FeatureTables.USER_STATE;
+    TableSpec table = SharedTables.USER_STATE;
     LocalDate before = from.minusDays(1);
     long days = to.toEpochDay() - from.toEpochDay() + 1;
     boolean havePrevious = ctx.warehouse().exists(table) && !ctx.warehouse().read(table)
         .where(col("as_of_date").equalTo(lit(Date.valueOf(before)))).limit(1).isEmpty();
     if (havePrevious && days <= ctx.config().getInt(MAX_INCREMENTAL_DAYS)) {
       Dataset<Row> next = UserState.advance(stateOn(ctx, before),
-          ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY).where(col("activity_date")
+          ctx.warehouse().read(SharedTables.ACTIVITY_DAILY).where(col("activity_date")
               .isin(DateRange.sqlValues(UserState.advanceReads(from, to)))), users, from, to);
-      long rows = Phases.run(spark, name(), "advance gold.user_state " + from + ".." + to, () ->
-          ctx.writer().replace(table, next, "as_of_date >= '" + from + "' AND as_of_date <= '"
-              + to + "'"));
-      ctx.metrics().addWritten(table.name(), rows);
+      ctx.replace(table, next, DateRange.of(from, to).sqlBetween("as_of_date"));
       ctx.metrics().count("state_days_incremental", days);
     } else {
       LOG.info("features: state {}..{} computed from history ({})", from, to,
           havePrevious ? "range longer than features.max_incremental_days"
               : "no state for " + before);
       Dataset<Row> full = UserState.fromHistory(ctx.warehouse().read(
-          FeatureTables.ACTIVITY_DAILY), users, from, to);
-      long rows = Phases.run(spark, name(), "write gold.user_state from history", () ->
-          ctx.writer().replace(table, full, "as_of_date >= '" + from + "' AND as_of_date <= '"
-              + to + "'"));
-      ctx.metrics().addWritten(table.name(), rows);
+          SharedTables.ACTIVITY_DAILY), users, from, to);
+      ctx.replace(table, full, DateRange.of(from, to).sqlBetween("as_of_date"));
       ctx.metrics().count("state_days_from_history", days);
     }
   }
 
   private static Dataset<Row> stateOn(JobContext ctx, LocalDate day) {
-    return ctx.warehouse().read(FeatureTables.USER_STATE)
+    return ctx.warehouse().read(SharedTables.USER_STATE)
         .where(col("as_of_date").equalTo(lit(Date.valueOf(day))));
   }
 
@@ -243,17 +245,14 @@ public final class FeaturesJob implements Job {
       LOG.info("features {}: BG/NBD {} ({}), Gamma-Gamma {} ({})", day, bgFit.parameters(),
           bgFit.message(), ggFit.parameters(), ggFit.message());
     }
-    long fits = ctx.writer().replace(FeatureTables.LTV_MODEL_FITS,
+    ctx.replace(FeatureTables.LTV_MODEL_FITS,
         spark.createDataFrame(fitRows, FeatureTables.LTV_MODEL_FITS.schema()),
         "as_of_date IN (" + DateRange.sqlList(snapshots) + ") AND segment = 'fit'");
-    ctx.metrics().addWritten(FeatureTables.LTV_MODEL_FITS.name(), fits);
 
     Dataset<Row> ltv = Tags.withLtvTier(LtvScoring.predict(state, models,
         ctx.config().getDouble(DISCOUNT)), rules);
-    long rows = Phases.run(spark, name(), "write gold.user_ltv", () ->
-        ctx.writer().replace(FeatureTables.USER_LTV, ltv,
-            "as_of_date IN (" + DateRange.sqlList(snapshots) + ")"));
-    ctx.metrics().addWritten(FeatureTables.USER_LTV.name(), rows);
+    ctx.replace(FeatureTables.USER_LTV, ltv,
+        "as_of_date IN (" + DateRange.sqlList(snapshots) + ")");
     return ctx.warehouse().read(FeatureTables.USER_LTV)
         .where(col("as_of_date").isin(DateRange.sqlValues(snapshots)));
   }
@@ -273,11 +272,11 @@ public final class FeaturesJob implements Job {
     Date asOf = null;
     for (Row r : rows) {
       if (asOf == null) {
-        asOf = r.getDate(r.fieldIndex("as_of_date"));
+        asOf = r.getAs("as_of_date");
       }
-      if (r.getDate(r.fieldIndex("as_of_date")).equals(asOf)) {
+      if (r.getAs("as_of_date").equals(asOf)) {
         Map<String, Double> params = r.getJavaMap(r.fieldIndex("parameters"));
-        String model = r.getString(r.fieldIndex("model"));
+        String model = r.getAs("model");
         byModel.put(model, new ModelFit(model, params, 0, 0, true, 0, ""));
       }
     }
@@ -289,10 +288,13 @@ public final class FeaturesJob implements Job {
   }
 
   private static Row fitRow(Date asOf, ModelFit fit, long summaryRows, String message) {
-    return RowFactory.create(asOf, fit.model(), "fit",
-        scala.collection.JavaConverters.mapAsScalaMap(fit.parameters()),
-        Double.isFinite(fit.logLikelihood()) ? fit.logLikelihood() : null, fit.members(),
-        summaryRows, fit.converged(), fit.iterations(), message, null, null, null);
+    return RowBuilder.of(FeatureTables.LTV_MODEL_FITS.schema()).set("as_of_date", asOf)
+        .set("model", fit.model()).set("segment", "fit")
+        .set("parameters", scala.collection.JavaConverters.mapAsScalaMap(fit.parameters()))
+        .set("log_likelihood", Double.isFinite(fit.logLikelihood()) ? fit.logLikelihood() : null)
+        .set("members", fit.members()).set("summary_rows", summaryRows)
+        .set("converged", fit.converged()).set("iterations", fit.iterations())
+        .set("message", message).build();
   }
 
   /**
@@ -325,10 +327,11 @@ public final class FeaturesJob implements Job {
     // Members share histories, and the daily model integrates numerically: once per history.
     Map<List<Long>, Double> byHistory = new HashMap<>();
     for (Row r : compared) {
-      long x = r.getLong(0);
-      double predicted = byHistory.computeIfAbsent(List.of(x, r.getLong(1), r.getLong(2)),
+      long x = r.<Long>getAs("frequency");
+      double predicted = byHistory.computeIfAbsent(List.of(x, r.<Long>getAs("recency_days"),
+              r.<Long>getAs("age_days")),
           h -> model.conditionalExpectedPurchases(horizon, h.get(0), h.get(1), h.get(2))[0]);
-      double actual = r.getLong(4) - r.getLong(3);
+      double actual = r.<Long>getAs("purchase_days_end") - r.<Long>getAs("purchase_days");
       for (String b : List.of("holdout:all", "holdout:x=" + (x >= 4 ? "4+" : String.valueOf(x)))) {
         double[] acc = buckets.computeIfAbsent(b, k -> new double[3]);
         acc[0] += predicted;
@@ -338,15 +341,19 @@ public final class FeaturesJob implements Job {
     }
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, double[]> b : buckets.entrySet()) {
-      rows.add(RowFactory.create(Date.valueOf(day), "bgnbd", b.getKey(),
-          scala.collection.JavaConverters.mapAsScalaMap(fit.parameters()), fit.logLikelihood(),
-          b.getValue()[2], null, true, fit.iterations(), "fitted on data up to "
-              + calibrationEnd, days, b.getValue()[0], b.getValue()[1]));
+      rows.add(RowBuilder.of(FeatureTables.LTV_MODEL_FITS.schema())
+          .set("as_of_date", Date.valueOf(day)).set("model", "bgnbd").set("segment", b.getKey())
+          .set("parameters", scala.collection.JavaConverters.mapAsScalaMap(fit.parameters()))
+          .set("log_likelihood", fit.logLikelihood()).set("members", b.getValue()[2])
+          .set("converged", true).set("iterations", fit.iterations())
+          .set("message", "fitted on data up to " + calibrationEnd).set("holdout_days", days)
+          .set("predicted_repeat", b.getValue()[0]).set("actual_repeat", b.getValue()[1])
+          .build());
       LOG.info("features holdout {} {} days {}: predicted {} actual {} repeat purchase days",
           day, days, b.getKey(), String.format("%.1f", b.getValue()[0]),
           String.format("%.0f", b.getValue()[1]));
     }
-    ctx.writer().replace(FeatureTables.LTV_MODEL_FITS, spark.createDataFrame(rows,
+    ctx.replace(FeatureTables.LTV_MODEL_FITS, spark.createDataFrame(rows,
         FeatureTables.LTV_MODEL_FITS.schema()), "as_of_date = '" + day
         + "' AND segment LIKE 'holdout:%'");
   }

@@ -11,12 +11,14 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import com.community.analytics.jobs.ltv.BgNbdObservation;
-import com.community.analytics.jobs.ltv.GammaGamma;
-import com.community.analytics.jobs.ltv.LtvFitter;
-import com.community.analytics.jobs.ltv.ModelFit;
-import com.community.analytics.jobs.ltv.RepeatPurchaseModel;
+import com.community.analytics.common.spark.RowBuilder;
+import com.community.analytics.jobs.features.ltv.BgNbdObservation;
+import com.community.analytics.jobs.features.ltv.GammaGamma;
+import com.community.analytics.jobs.features.ltv.LtvFitter;
+import com.community.analytics.jobs.features.ltv.ModelFit;
+import com.community.analytics.jobs.features.ltv.RepeatPurchaseModel;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.sql.Date;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,19 +71,20 @@ public final class LtvScoring {
     List<Column> sizes = new ArrayList<>();
     for (int w : BIN_DAYS) {
       sizes.add(approx_count_distinct(xxhash64(col("frequency"),
-          floor(col("recency_days").divide(w)), floor(col("age_days").divide(w)))));
+          floor(col("recency_days").divide(w)), floor(col("age_days").divide(w))))
+          .as("rows_" + w));
     }
     List<Row> widths = new ArrayList<>();
     for (Row r : in.groupBy("as_of_date").agg(sizes.get(0), sizes.subList(1, sizes.size())
         .toArray(new Column[0])).collectAsList()) {
       int chosen = BIN_DAYS[BIN_DAYS.length - 1];
       for (int i = 0; i < BIN_DAYS.length; i++) {
-        if (r.getLong(i + 1) <= maxRows) {
+        if (r.<Long>getAs("rows_" + BIN_DAYS[i]) <= maxRows) {
           chosen = BIN_DAYS[i];
           break;
         }
       }
-      widths.add(RowFactory.create(r.getDate(0), chosen));
+      widths.add(RowFactory.create(r.<Date>getAs("as_of_date"), chosen));
     }
     Dataset<Row> width = in.sparkSession().createDataFrame(widths, new StructType()
         .add("as_of_date", DataTypes.DateType).add("bin_days", DataTypes.IntegerType));
@@ -90,12 +93,14 @@ public final class LtvScoring {
         .groupBy(col("as_of_date"), col("bin_days"), col("frequency"),
             floor(col("recency_days").divide(col("bin_days"))).as("recency_bin"),
             floor(col("age_days").divide(col("bin_days"))).as("age_bin"))
-        .agg(avg("recency_days"), avg("age_days"), count(lit(1)).as("members"))
+        .agg(avg("recency_days").as("recency"), avg("age_days").as("age"),
+            count(lit(1)).as("members"))
         .collectAsList()) {
       // Unbinned (width 1) rows are exact; a bin stands at its members' mean recency and age,
       // which keeps x <= tx <= T as every member does.
-      out.computeIfAbsent(r.getDate(0), k -> new ArrayList<>()).add(new LtvFitter.BgNbdRow(
-          r.getLong(2), r.getDouble(5), r.getDouble(6), r.getLong(7)));
+      out.computeIfAbsent(r.getAs("as_of_date"), k -> new ArrayList<>()).add(
+          new LtvFitter.BgNbdRow(r.<Long>getAs("frequency"), r.<Double>getAs("recency"),
+              r.<Double>getAs("age"), r.<Long>getAs("members")));
     }
     return out;
   }
@@ -113,8 +118,9 @@ public final class LtvScoring {
             + "pow(10, floor(log10(aov)) - 2)"));
     for (Row r : buyers.groupBy("as_of_date", "orders", "aov_bin")
         .agg(count(lit(1)).as("members")).collectAsList()) {
-      out.computeIfAbsent(r.getDate(0), k -> new ArrayList<>()).add(new LtvFitter.SpendRow(
-          r.getLong(1), r.getDouble(2), r.getLong(3)));
+      out.computeIfAbsent(r.getAs("as_of_date"), k -> new ArrayList<>()).add(
+          new LtvFitter.SpendRow(r.<Long>getAs("orders"), r.<Double>getAs("aov_bin"),
+              r.<Long>getAs("members")));
     }
     return out;
   }
@@ -180,38 +186,38 @@ public final class LtvScoring {
 
   static Row predictRow(Row r, Map<Date, Models> models, double monthlyDiscount,
       Map<List<Object>, double[]> cache) {
-    Date asOf = r.getDate(1);
-    long orders = r.getLong(3);
-    double gross = r.getDouble(4);
-    Date first = r.getDate(5);
-    Date last = r.getDate(6);
-    double historical = r.getDecimal(2).doubleValue();
+    Date asOf = r.getAs("as_of_date");
+    long orders = r.<Long>getAs("orders");
+    Date first = r.getAs("first_purchase_date");
+    Date last = r.getAs("last_purchase_date");
+    BigDecimal netGmv = r.getAs("net_gmv");
+    double historical = netGmv.doubleValue();
+    RowBuilder out = RowBuilder.of(PREDICTIONS).set("user_id", r.getAs("user_id"))
+        .set("as_of_date", asOf).set("historical_gmv", netGmv).set("orders", orders)
+        .set("total_ltv", historical);
     if (first == null) {
-      return RowFactory.create(r.getString(0), asOf, r.getDecimal(2), orders, null, null, null,
-          null, null, null, null, 0.0, 0.0, 0.0, null, 0.0, historical, null);
+      return out.set("expected_purchases_30", 0.0).set("expected_purchases_90", 0.0)
+          .set("expected_purchases_365", 0.0).set("predicted_clv_12m", 0.0).build();
     }
-    Models m = models.get(asOf);
-    long x = r.getLong(7) - 1;
+    long x = r.<Long>getAs("purchase_days") - 1;
     long tx = days(first, last);
     long t = days(first, asOf);
-    double aov = gross / orders;
+    double aov = r.<Double>getAs("gross") / orders;
+    out.set("aov", aov).set("first_purchase_date", first).set("last_purchase_date", last)
+        .set("frequency", x).set("recency_days", tx).set("age_days", t);
+    Models m = models.get(asOf);
     if (m == null) {
       // No converged fit for this date (recorded in gold.ltv_model_fits): no prediction.
-      return RowFactory.create(r.getString(0), asOf, r.getDecimal(2), orders, aov, first, last,
-          x, tx, t, null, null, null, null, null, null, historical, null);
+      return out.build();
     }
     // [P(alive), then the expected repeat purchase days over each of HORIZONS]
     double[] p = cache.computeIfAbsent(List.of(asOf, x, tx, t), k -> {
       double[] e = m.purchases().conditionalExpectedPurchases(HORIZONS, x, tx, t);
-      double[] out = new double[e.length + 1];
-      out[0] = m.purchases().probabilityAlive(x, tx, t);
-      System.arraycopy(e, 0, out, 1, e.length);
-      return out;
+      double[] alive = new double[e.length + 1];
+      alive[0] = m.purchases().probabilityAlive(x, tx, t);
+      System.arraycopy(e, 0, alive, 1, e.length);
+      return alive;
     });
-    double alive = p[0];
-    double e30 = p[1];
-    double e90 = p[2];
-    double e365 = p[3];
     double spend = m.gammaGamma().expectedSpend(orders, aov);
     double clv = 0;
     double previous = 0;
@@ -220,8 +226,10 @@ public final class LtvScoring {
       clv += (cumulative - previous) * spend / Math.pow(1 + monthlyDiscount, month);
       previous = cumulative;
     }
-    return RowFactory.create(r.getString(0), asOf, r.getDecimal(2), orders, aov, first, last, x,
-        tx, t, alive, e30, e90, e365, spend, clv, historical + clv, m.fittedAsOf());
+    return out.set("probability_alive", p[0]).set("expected_purchases_30", p[1])
+        .set("expected_purchases_90", p[2]).set("expected_purchases_365", p[3])
+        .set("expected_spend", spend).set("predicted_clv_12m", clv)
+        .set("total_ltv", historical + clv).set("model_as_of", m.fittedAsOf()).build();
   }
 
   private static long days(Date from, Date to) {
@@ -231,7 +239,7 @@ public final class LtvScoring {
   /** Models from a converged pair of fits. */
   public static Models models(BgNbdObservation observation, ModelFit bg, ModelFit gg,
       Date asOf) {
-    return new Models(observation.model(bg.parameters()), new GammaGamma(gg.parameter("p"), gg.parameter("q"),
-        gg.parameter("gamma")), asOf);
+    return new Models(observation.model(bg.parameters()), new GammaGamma(gg.parameter("p"),
+        gg.parameter("q"), gg.parameter("gamma")), asOf);
   }
 }

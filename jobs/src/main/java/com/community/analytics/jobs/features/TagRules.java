@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.features;
 
+import com.community.analytics.common.catalog.SharedTables;
 import com.community.analytics.common.config.AppConfig;
 import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.config.ConfigKey;
@@ -89,7 +90,7 @@ public record TagRules(Bands ltvTier, Bands activityLevel, Bands spendingPower,
     Map<String, Object> w = map(INTERESTS.name() + ".weights", in.get("weights"));
     Map<String, Double> weights = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : w.entrySet()) {
-      if (!FeatureTables.COUNTED_TYPES.contains(e.getKey())) {
+      if (!SharedTables.COUNTED_TYPES.contains(e.getKey())) {
         throw new ConfigException("tags.interests.weights: unknown event type '" + e.getKey()
             + "'");
       }

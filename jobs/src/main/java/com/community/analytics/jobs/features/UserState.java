@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.features;
 
+import com.community.analytics.common.catalog.SharedTables;
 import com.community.analytics.common.spark.JoinKeys;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -27,7 +28,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Cumulative member state per day, two ways that must agree exactly (a test holds them equal):
@@ -257,7 +257,7 @@ public final class UserState {
   }
 
   private static String[] stateColumns() {
-    return FeatureTables.USER_STATE.schema().fieldNames();
+    return SharedTables.USER_STATE.schema().fieldNames();
   }
 
   private static Dataset<Row> prefix(Dataset<Row> df, String prefix) {

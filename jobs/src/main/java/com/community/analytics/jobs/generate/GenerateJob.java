@@ -156,10 +156,11 @@ public final class GenerateJob implements Job {
   private static Map<String, Long> countKinds(Dataset<Row> rows) {
     Map<String, Long> counts = new TreeMap<>();
     for (Row r : rows.groupBy("stream", "kind", "late").count().collectAsList()) {
-      String key = r.getString(0) + "." + r.getString(1);
-      counts.merge(key, r.getLong(3), Long::sum);
-      if (r.getBoolean(2)) {
-        counts.merge(r.getString(0) + ".late", r.getLong(3), Long::sum);
+      String stream = r.getAs("stream");
+      long n = r.<Long>getAs("count");
+      counts.merge(stream + "." + r.getAs("kind"), n, Long::sum);
+      if (r.<Boolean>getAs("late")) {
+        counts.merge(stream + ".late", n, Long::sum);
       }
     }
     return counts;

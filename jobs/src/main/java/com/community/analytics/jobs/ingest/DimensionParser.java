@@ -3,6 +3,7 @@ package com.community.analytics.jobs.ingest;
 import static org.apache.spark.sql.functions.col;
 
 import com.community.analytics.common.catalog.TableSpec;
+import com.community.analytics.common.lake.RawLake;
 import com.community.analytics.jobs.ingest.StrictJson.Rejected;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Serializable;

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import com.community.analytics.common.catalog.SilverTables;
+import com.community.analytics.common.lake.RawLake;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package com.community.analytics.jobs.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
 
+import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.catalog.SilverTables;
 import com.community.analytics.common.catalog.TableSpec;
 import com.community.analytics.common.config.AppConfig;
@@ -10,6 +11,7 @@ import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.lake.RawLake;
 import com.community.analytics.common.runlog.RunMetrics;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.time.DateRange;
@@ -99,6 +101,15 @@ public final class IngestJob implements Job {
   }
 
   @Override
+  public List<Catalog.Table> tables() {
+    return List.of(Catalog.members(SilverTables.EVENTS, "user_id", Catalog.Erasure.DELETE_ROWS),
+        Catalog.members(SilverTables.USERS, "user_id", Catalog.Erasure.DELETE_ROWS),
+        Catalog.members(SilverTables.CONTENT, "author_id", Catalog.Erasure.NULL_REFERENCE),
+        Catalog.members(SilverTables.QUARANTINE, "raw", Catalog.Erasure.DELETE_RAW_LINE),
+        Catalog.aggregate(SilverTables.DATA_QUALITY));
+  }
+
+  @Override
   public List<ConfigKey> configKeys() {
     return List.of(FUTURE_TOLERANCE_HOURS, ON_MISSING_FOLDER, REQUIRE_SUCCESS, ON_EMPTY_FOLDER,
         EARLIEST_TIME, CONTENT_TYPES, CONTENT_ORIGINS);
@@ -149,15 +160,13 @@ public final class IngestJob implements Job {
       upsertDimension(ctx, users, SilverTables.USERS, "user_id");
       upsertDimension(ctx, content, SilverTables.CONTENT, "content_id");
       // One commit replaces every reject of these folders: events and snapshots alike.
-      long quarantined = Phases.run(spark, name(), "write ops.quarantine",
-          () -> ctx.writer().replace(SilverTables.QUARANTINE,
-              EventValidation.quarantine(parsed, "events")
-                  .unionByName(EventValidation.quarantine(users, "users"))
-                  .unionByName(EventValidation.quarantine(content, "content")),
-              arrivalPredicate("run_date", dates)));
+      long quarantined = ctx.replace(SilverTables.QUARANTINE,
+          EventValidation.quarantine(parsed, "events")
+              .unionByName(EventValidation.quarantine(users, "users"))
+              .unionByName(EventValidation.quarantine(content, "content")),
+          dates.sqlBetween("run_date"));
       long eventRejects = Phases.run(spark, name(), "count quarantined events",
           () -> quarantinedEvents(ctx, dates));
-      ctx.metrics().addWritten(SilverTables.QUARANTINE.name(), quarantined);
       ctx.metrics().count("quarantined", eventRejects);
       ctx.metrics().count("dimension_rows_quarantined", quarantined - eventRejects);
       RunMetrics m = ctx.metrics();
@@ -171,10 +180,8 @@ public final class IngestJob implements Job {
           completion(userFolders), snapshotCounts(users)));
       quality.addAll(DataQuality.rows(ctx.runId(), started, "content",
           DataQuality.SNAPSHOT_RULES, completion(contentFolders), snapshotCounts(content)));
-      long checks = Phases.run(spark, name(), "write ops.data_quality", () -> ctx.writer()
-          .append(SilverTables.DATA_QUALITY, spark.createDataFrame(quality,
-              SilverTables.DATA_QUALITY.schema())));
-      ctx.metrics().addWritten(SilverTables.DATA_QUALITY.name(), checks);
+      ctx.append(SilverTables.DATA_QUALITY, spark.createDataFrame(quality,
+          SilverTables.DATA_QUALITY.schema()));
     } finally {
       parsed.unpersist();
       users.unpersist();
@@ -244,7 +251,8 @@ public final class IngestJob implements Job {
 
     Dataset<Row> validEvents = EventValidation.validEvents(parsed);
     List<Date> eventDates = Phases.run(spark, name(), "event dates", () -> validEvents
-        .select("event_date").distinct().collectAsList().stream().map(r -> r.getDate(0))
+        .select("event_date").distinct().collectAsList().stream()
+        .map(r -> r.<Date>getAs("event_date"))
         .sorted().toList());
     Dataset<Row> existingIds = ctx.warehouse().read(SilverTables.EVENTS)
         .where(col("event_date").isin(eventDates.toArray())
@@ -257,11 +265,9 @@ public final class IngestJob implements Job {
       long distinct = Phases.run(spark, name(), "deduplicate in batch", first::count);
       long seenBefore = Phases.run(spark, name(), "find re-deliveries",
           () -> Deduplication.in(first, existingIds).count());
-      long accepted = Phases.run(spark, name(), "write silver.events",
-          () -> ctx.writer().replace(SilverTables.EVENTS, Deduplication.notIn(first, existingIds),
-              arrivalPredicate("arrival_date", dates)));
+      long accepted = ctx.replace(SilverTables.EVENTS, Deduplication.notIn(first, existingIds),
+          dates.sqlBetween("arrival_date"));
       metrics.addRead(read);
-      metrics.addWritten(SilverTables.EVENTS.name(), accepted);
       metrics.count("accepted", accepted);
       metrics.count("duplicates", (valid - distinct) + seenBefore);
       metrics.count("duplicates_in_batch", valid - distinct);
@@ -277,7 +283,7 @@ public final class IngestJob implements Job {
   /** Event rejects now in ops.quarantine for these folders, read back from the table. */
   private static long quarantinedEvents(JobContext ctx, DateRange dates) {
     return ctx.warehouse().read(SilverTables.QUARANTINE)
-        .where(arrivalPredicate("run_date", dates) + " AND source = 'events'").count();
+        .where(dates.sqlBetween("run_date") + " AND source = 'events'").count();
   }
 
   /**
@@ -331,13 +337,7 @@ public final class IngestJob implements Job {
         .withColumn("snapshot_rank", row_number().over(Window.partitionBy(key)
             .orderBy(col("snapshot_date").desc())))
         .where(col("snapshot_rank").equalTo(1)).drop("snapshot_rank");
-    long upserted = Phases.run(ctx.spark(), name(), "upsert " + table.name(),
-        () -> ctx.writer().upsert(table, newest, List.of(key),
-            "s.snapshot_date >= t.snapshot_date"));
-    ctx.metrics().addWritten(table.name(), upserted);
+    ctx.upsert(table, newest, List.of(key), "s.snapshot_date >= t.snapshot_date");
   }
 
-  static String arrivalPredicate(String column, DateRange dates) {
-    return column + " >= '" + dates.from() + "' AND " + column + " <= '" + dates.to() + "'";
-  }
 }

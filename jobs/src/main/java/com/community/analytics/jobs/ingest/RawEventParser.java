@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.ingest;
 
+import com.community.analytics.common.lake.EventContract;
 import com.community.analytics.jobs.ingest.StrictJson.Rejected;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Serializable;

@@ -1,6 +1,6 @@
 package com.community.analytics.jobs.kpi;
 
-import com.community.analytics.jobs.sql.ResultFormatter;
+import com.community.analytics.common.cli.ResultFormatter;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

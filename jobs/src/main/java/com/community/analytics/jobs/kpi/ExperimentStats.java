@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.kpi;
 
+import com.community.analytics.common.spark.RowBuilder;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.Map;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * The A/B read-out of each experiment from its per-variant sums: CTR (clicks / views), share
@@ -172,14 +172,24 @@ public final class ExperimentStats {
           Comparison cmp = c == null || v == control ? null : compare(e, c, alpha);
           Double adjusted = cmp == null || Double.isNaN(cmp.p()) ? null
               : Math.min(1, cmp.p() * comparisons);
-          rows.add(RowFactory.create(Date.valueOf(v.asOf()), experiment, v.variant(), metric,
-              Date.valueOf(v.periodStart()), Date.valueOf(v.periodEnd()), v.members(),
-              e.numerator(), e.denominator(), finite(e.rate()), c == null ? null
-                  : finite(c.rate()), cmp == null ? null : finite(cmp.lift()),
-              cmp == null ? null : finite(cmp.ciLow()), cmp == null ? null : finite(cmp.ciHigh()),
-              cmp == null ? null : finite(cmp.z()), cmp == null ? null : finite(cmp.p()),
-              adjusted, adjusted == null ? null : adjusted < s.alpha(), shares[i],
-              finite(srm[0]), finite(srm[1]), mismatch));
+          RowBuilder row = RowBuilder.of(KpiTables.EXPERIMENT_RESULTS.schema())
+              .set("as_of_date", Date.valueOf(v.asOf())).set("experiment_id", experiment)
+              .set("variant", v.variant()).set("metric", metric)
+              .set("period_start", Date.valueOf(v.periodStart()))
+              .set("period_end", Date.valueOf(v.periodEnd())).set("exposed_members", v.members())
+              .set("numerator", e.numerator()).set("denominator", e.denominator())
+              .set("rate", finite(e.rate()))
+              .set("control_rate", c == null ? null : finite(c.rate()))
+              .set("p_value_adjusted", adjusted)
+              .set("significant", adjusted == null ? null : adjusted < s.alpha())
+              .set("expected_share", shares[i]).set("srm_chi_square", finite(srm[0]))
+              .set("srm_p_value", finite(srm[1])).set("srm_mismatch", mismatch);
+          if (cmp != null) {
+            row.set("lift", finite(cmp.lift())).set("lift_ci_low", finite(cmp.ciLow()))
+                .set("lift_ci_high", finite(cmp.ciHigh())).set("z_score", finite(cmp.z()))
+                .set("p_value", finite(cmp.p()));
+          }
+          rows.add(row.build());
         }
       }
     }

@@ -1,12 +1,12 @@
 package com.community.analytics.jobs.kpi;
 
+import com.community.analytics.common.spark.RowBuilder;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * The KPI board: each KPI's value on a date with its target and status, and how it compares with
@@ -29,12 +29,18 @@ public final class KpiBoard {
     }
 
     public Row toRow() {
-      return RowFactory.create(Date.valueOf(date), kpi.id(), value, kpi.unit(),
-          target == null ? null : target.target(),
-          target == null ? null : target.higherIsBetter() ? "higher" : "lower",
-          target == null ? null : target.warningBand(), status, previousValue,
-          changeVsPrevious(), trailingMean, changeVsTrailingMean(), previousStatus,
-          kpi.definition());
+      RowBuilder row = RowBuilder.of(KpiTables.KPI_DAILY.schema())
+          .set("date", Date.valueOf(date)).set("kpi", kpi.id()).set("value", value)
+          .set("unit", kpi.unit()).set("status", status).set("previous_value", previousValue)
+          .set("change_vs_previous", changeVsPrevious()).set("trailing_mean", trailingMean)
+          .set("change_vs_trailing_mean", changeVsTrailingMean())
+          .set("previous_status", previousStatus).set("definition", kpi.definition());
+      if (target != null) {
+        row.set("target", target.target())
+            .set("direction", target.higherIsBetter() ? "higher" : "lower")
+            .set("warning_band", target.warningBand());
+      }
+      return row.build();
     }
   }
 

@@ -2,6 +2,8 @@ package com.community.analytics.jobs.kpi;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.community.analytics.common.catalog.Catalog;
+import com.community.analytics.common.catalog.SharedTables;
 import com.community.analytics.common.catalog.SilverTables;
 import com.community.analytics.common.catalog.TableSpec;
 import com.community.analytics.common.cli.JobArgs;
@@ -12,12 +14,11 @@ import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.runlog.JobRunLog;
+import com.community.analytics.common.spark.DateFrames;
 import com.community.analytics.common.spark.JoinKeys;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.time.DateRange;
-import com.community.analytics.jobs.churn.ChurnTables;
-import com.community.analytics.jobs.features.FeatureTables;
-import com.community.analytics.jobs.ingest.RawLake;
+import com.community.analytics.common.lake.RawLake;
 import java.io.PrintStream;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -82,6 +83,14 @@ public final class KpiJob implements Job {
   }
 
   @Override
+  public List<Catalog.Table> tables() {
+    return List.of(Catalog.aggregate(KpiTables.KPI_DAILY),
+        Catalog.aggregate(KpiTables.COHORT_RETENTION),
+        Catalog.aggregate(KpiTables.ALERTS), Catalog.aggregate(KpiTables.FUNNEL_DAILY),
+        Catalog.aggregate(KpiTables.EXPERIMENT_RESULTS));
+  }
+
+  @Override
   public List<ConfigKey> configKeys() {
     return KpiSettings.keys();
   }
@@ -100,20 +109,19 @@ public final class KpiJob implements Job {
     SparkSession spark = ctx.spark();
     KpiSettings s = KpiSettings.from(ctx.config());
     DateRange range = ctx.args().requireDates();
-    for (TableSpec required : List.of(SilverTables.EVENTS, FeatureTables.ACTIVITY_DAILY)) {
+    for (TableSpec required : List.of(SilverTables.EVENTS, SharedTables.ACTIVITY_DAILY)) {
       if (!ctx.warehouse().exists(required)) {
         throw new IllegalStateException("kpi needs " + required.name()
             + ": run ingest and features first");
       }
     }
-    String inRange = " BETWEEN '" + range.from() + "' AND '" + range.to() + "'";
     Dataset<Row> events = ctx.warehouse().read(SilverTables.EVENTS);
 
     // The board: KPI values of the range and of the trailing days before it.
     LocalDate boardFrom = range.from().minusDays(s.trailingDays());
     LocalDate activityFrom = min(DailyKpis.activityFrom(boardFrom, s),
         CohortRetention.activityFrom(range.from(), s.cohortWeeks()));
-    Dataset<Row> activity = ctx.warehouse().read(FeatureTables.ACTIVITY_DAILY)
+    Dataset<Row> activity = ctx.warehouse().read(SharedTables.ACTIVITY_DAILY)
         .where(col("activity_date").between(Date.valueOf(activityFrom),
             Date.valueOf(range.to())))
         .cache();
@@ -122,31 +130,34 @@ public final class KpiJob implements Job {
     Map<LocalDate, Map<Kpi, Double>> values = new TreeMap<>();
     for (Row r : Phases.run(spark, name(), "compute KPI values", () ->
         DailyKpis.values(activity, orders, s, boardFrom, range.to()).collectAsList())) {
-      values.computeIfAbsent(r.getDate(0).toLocalDate(), d -> new EnumMap<>(Kpi.class))
-          .put(Kpi.byId(r.getString(1)).orElseThrow(), r.isNullAt(2) ? null : r.getDouble(2));
+      values.computeIfAbsent(r.<Date>getAs("date").toLocalDate(), d -> new EnumMap<>(Kpi.class))
+          .put(Kpi.byId(r.getAs("kpi")).orElseThrow(), r.<Double>getAs("value"));
     }
     List<KpiBoard.Line> board = KpiBoard.build(values, s.targets(), range.from(), range.to(),
         s.trailingDays());
-    write(ctx, KpiTables.KPI_DAILY, spark.createDataFrame(board.stream()
-        .map(KpiBoard.Line::toRow).toList(), KpiTables.KPI_DAILY.schema()), "date" + inRange);
+    ctx.replace(KpiTables.KPI_DAILY, spark.createDataFrame(board.stream()
+        .map(KpiBoard.Line::toRow).toList(), KpiTables.KPI_DAILY.schema()),
+        range.sqlBetween("date"));
 
-    write(ctx, KpiTables.COHORT_RETENTION, CohortRetention.asOf(activity,
-        dates(spark, range.days()), s.cohortWeeks()), "as_of_date" + inRange);
+    ctx.replace(KpiTables.COHORT_RETENTION, CohortRetention.asOf(activity,
+        DateFrames.of(spark, "as_of_date", range.days()), s.cohortWeeks()),
+        range.sqlBetween("as_of_date"));
 
     LocalDate funnelFrom = range.from().minusDays(Funnel.openDays(s.actionWindowHours()));
-    write(ctx, KpiTables.FUNNEL_DAILY, Funnel.daily(window(events, funnelFrom, range.to()),
+    ctx.replace(KpiTables.FUNNEL_DAILY, Funnel.daily(window(events, funnelFrom, range.to()),
             ctx.warehouse().read(SilverTables.CONTENT), s.interactionTypes(),
             s.actionWindowHours(), funnelFrom, range.to()),
-        "date BETWEEN '" + funnelFrom + "' AND '" + range.to() + "'");
+        DateRange.of(funnelFrom, range.to()).sqlBetween("date"));
 
     List<LocalDate> readouts = range.snapshotDays(s.readoutEveryDays());
     List<ExperimentStats.VariantSums> sums = Phases.run(spark, name(), "sum A/B metrics", () ->
         Experiments.variantSums(window(events, range.from().minusDays(
                 s.experimentLookbackDays() - 1L), range.to())
                 .where(col("event_type").isin("experiment_exposure", "content_view", "click",
-                    "share", "purchase")), dates(spark, readouts), s.experimentLookbackDays())
+                    "share", "purchase")), DateFrames.of(spark, "as_of_date", readouts),
+            s.experimentLookbackDays())
             .collectAsList().stream().map(ExperimentStats.VariantSums::of).toList());
-    write(ctx, KpiTables.EXPERIMENT_RESULTS, spark.createDataFrame(
+    ctx.replace(KpiTables.EXPERIMENT_RESULTS, spark.createDataFrame(
             ExperimentStats.readOut(sums, s), KpiTables.EXPERIMENT_RESULTS.schema()),
         "as_of_date IN (" + DateRange.sqlList(readouts) + ")");
 
@@ -155,8 +166,9 @@ public final class KpiJob implements Job {
         () -> health(ctx, range, s))) {
       alerts.addAll(AlertRules.evaluate(board, health, s.alerts()));
     }
-    write(ctx, KpiTables.ALERTS, spark.createDataFrame(alerts.stream()
-        .map(AlertRules.Alert::toRow).toList(), KpiTables.ALERTS.schema()), "date" + inRange);
+    ctx.replace(KpiTables.ALERTS, spark.createDataFrame(alerts.stream()
+        .map(AlertRules.Alert::toRow).toList(), KpiTables.ALERTS.schema()),
+        range.sqlBetween("date"));
     activity.unpersist();
 
     for (int level = 1; level <= 3; level++) {
@@ -178,12 +190,6 @@ public final class KpiJob implements Job {
       throw new IllegalStateException(level3.size() + " level-3 alert(s) and "
           + "kpi.alerts.fail_on_level3 is set: " + String.join("; ", level3));
     }
-  }
-
-  private void write(JobContext ctx, TableSpec spec, Dataset<Row> rows, String condition) {
-    long n = Phases.run(ctx.spark(), name(), "write " + spec.name(),
-        () -> ctx.writer().replace(spec, rows, condition));
-    ctx.metrics().addWritten(spec.name(), n);
   }
 
   /** The raw folder, ingest outcome, job failures and churn drift of each date. */
@@ -208,17 +214,18 @@ public final class KpiJob implements Job {
               "max_by(struct(status, run_id, error), started_at)").as("last"))
           .where("last.status = 'failed'")
           .select("date", "job", "last.run_id", "last.error").collectAsList()) {
-        failures.computeIfAbsent(r.getDate(0).toLocalDate(), d -> new ArrayList<>())
-            .add(new AlertRules.FailedRun(r.getString(1), r.getString(2), r.getString(3)));
+        failures.computeIfAbsent(r.<Date>getAs("date").toLocalDate(), d -> new ArrayList<>())
+            .add(new AlertRules.FailedRun(r.getAs("job"), r.getAs("run_id"), r.getAs("error")));
       }
     }
     Map<LocalDate, Map<String, Double>> drift = new HashMap<>();
-    if (ctx.warehouse().exists(ChurnTables.DRIFT)) {
-      for (Row r : ctx.warehouse().read(ChurnTables.DRIFT)
+    if (ctx.warehouse().exists(SharedTables.CHURN_DRIFT)) {
+      for (Row r : ctx.warehouse().read(SharedTables.CHURN_DRIFT)
           .where("as_of_date IN (" + sqlDates + ")")
           .select("as_of_date", "feature", "psi").collectAsList()) {
-        drift.computeIfAbsent(r.getDate(0).toLocalDate(), d -> new TreeMap<>())
-            .put(r.getString(1), r.isNullAt(2) ? 0.0 : r.getDouble(2));
+        Double psi = r.getAs("psi");
+        drift.computeIfAbsent(r.<Date>getAs("as_of_date").toLocalDate(), d -> new TreeMap<>())
+            .put(r.getAs("feature"), psi == null ? 0.0 : psi);
       }
     }
     RawLake lake = new RawLake(ctx.spark(), ctx.config().getString(CommonKeys.LAKE_ROOT));
@@ -276,12 +283,6 @@ public final class KpiJob implements Job {
 
   private static Dataset<Row> window(Dataset<Row> events, LocalDate from, LocalDate to) {
     return events.where(col("event_date").between(Date.valueOf(from), Date.valueOf(to)));
-  }
-
-  private static Dataset<Row> dates(SparkSession spark, List<LocalDate> dates) {
-    return spark.createDataFrame(dates.stream().map(d -> org.apache.spark.sql.RowFactory
-        .create(Date.valueOf(d))).toList(), new org.apache.spark.sql.types.StructType()
-        .add("as_of_date", org.apache.spark.sql.types.DataTypes.DateType));
   }
 
   private static LocalDate min(LocalDate a, LocalDate b) {

@@ -3,7 +3,7 @@ package com.community.analytics.jobs.kpi;
 import com.community.analytics.common.config.AppConfig;
 import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.config.ConfigKey;
-import com.community.analytics.jobs.ingest.EventContract;
+import com.community.analytics.common.lake.EventContract;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.maintain;
 
+import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.cli.JobArgs;
 import com.community.analytics.common.cli.JobOption;
 import com.community.analytics.common.cli.UsageException;
@@ -9,13 +10,13 @@ import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.time.DateRange;
-import com.community.analytics.jobs.Catalog;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.slf4j.Logger;
@@ -56,9 +57,12 @@ public final class MaintainJob implements Job {
   private static final int DRY_RUN_LISTED = 20;
 
   private final PrintStream out;
+  private final Supplier<Catalog> catalog;
 
-  public MaintainJob(PrintStream out) {
+  /** {@code catalog}: every table of the jar (asked for when needed: this job is in it). */
+  public MaintainJob(PrintStream out, Supplier<Catalog> catalog) {
     this.out = out;
+    this.catalog = catalog;
   }
 
   @Override
@@ -83,13 +87,18 @@ public final class MaintainJob implements Job {
   }
 
   @Override
+  public List<Catalog.Table> tables() {
+    return List.of(Catalog.aggregate(MaintenanceLog.MAINTENANCE_LOG));
+  }
+
+  @Override
   public List<ConfigKey> configKeys() {
     return MaintenanceSettings.keys();
   }
 
   @Override
   public void check(JobArgs args) {
-    tables(args);
+    tables(args, catalog.get());
     if (args.flag("skip-vacuum") && (args.flag("skip-optimize") || args.flag("dry-run"))) {
       throw new UsageException("--skip-vacuum with " + (args.flag("dry-run") ? "--dry-run"
           : "--skip-optimize") + " leaves nothing to do");
@@ -97,21 +106,21 @@ public final class MaintainJob implements Job {
   }
 
   /** The tables to maintain: those of --tables, else the whole catalog. */
-  static List<Catalog.Table> tables(JobArgs args) {
+  static List<Catalog.Table> tables(JobArgs args, Catalog catalog) {
     if (args.option("tables").isEmpty()) {
-      return Catalog.all();
+      return catalog.all();
     }
     List<Catalog.Table> tables = new ArrayList<>();
     for (String name : args.option("tables").get().split(",")) {
-      tables.add(Catalog.find(name.strip()).orElseThrow(() -> new UsageException(
-          "--tables: unknown table '" + name.strip() + "'; known: " + Catalog.names())));
+      tables.add(catalog.find(name.strip()).orElseThrow(() -> new UsageException(
+          "--tables: unknown table '" + name.strip() + "'; known: " + catalog.names())));
     }
     return tables;
   }
 
   @Override
   public void run(JobContext ctx) {
-    MaintenanceSettings settings = MaintenanceSettings.from(ctx.config());
+    MaintenanceSettings settings = MaintenanceSettings.from(ctx.config(), catalog.get());
     Plan plan = new Plan(settings, !ctx.args().flag("skip-optimize") && !ctx.args().flag(
         "dry-run"), !ctx.args().flag("skip-vacuum"), ctx.args().flag("dry-run"),
         referenceDate(ctx));
@@ -125,7 +134,7 @@ public final class MaintainJob implements Job {
       spark.conf().set(RETENTION_CHECK, "false");
     }
     try {
-      for (Catalog.Table table : tables(ctx.args())) {
+      for (Catalog.Table table : tables(ctx.args(), catalog.get())) {
         if (!ctx.warehouse().exists(table.spec())) {
           out.println(table.name() + ": skipped, not created yet");
           continue;
@@ -141,10 +150,9 @@ public final class MaintainJob implements Job {
         spark.conf().set(RETENTION_CHECK, previousCheck);
       }
       if (!plan.dryRun() && !outcomes.isEmpty()) {
-        ctx.metrics().addWritten(MaintenanceLog.MAINTENANCE_LOG.name(),
-            ctx.writer().append(MaintenanceLog.MAINTENANCE_LOG, spark.createDataFrame(
-                MaintenanceLog.rows(ctx.runId(), started, outcomes),
-                MaintenanceLog.MAINTENANCE_LOG.schema())));
+        ctx.append(MaintenanceLog.MAINTENANCE_LOG, spark.createDataFrame(
+            MaintenanceLog.rows(ctx.runId(), started, outcomes),
+            MaintenanceLog.MAINTENANCE_LOG.schema()));
       }
     }
     ctx.metrics().count("tables", outcomes.size());
@@ -222,8 +230,7 @@ public final class MaintainJob implements Job {
       return null;
     }
     LocalDate to = plan.referenceDate();
-    return "`" + column + "` >= '" + to.minusDays(days - 1) + "' AND `" + column + "` <= '"
-        + to + "'";
+    return DateRange.of(to.minusDays(days - 1), to).sqlBetween(column);
   }
 
   static String describe(MaintenanceLog.Outcome o) {

@@ -3,11 +3,11 @@ package com.community.analytics.jobs.maintain;
 import static com.community.analytics.common.catalog.TableSpec.column;
 
 import com.community.analytics.common.catalog.TableSpec;
+import com.community.analytics.common.spark.RowBuilder;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 
 /** {@code ops.maintenance_log}: one row per maintain run and table, like ops.erasure_log. */
@@ -53,11 +53,16 @@ public final class MaintenanceLog {
   public record Files(long count, long bytes) {}
 
   static List<Row> rows(String runId, Instant startedAt, List<Outcome> outcomes) {
-    return outcomes.stream().map(o -> RowFactory.create(runId, Timestamp.from(startedAt),
-        Timestamp.from(o.finishedAt()), o.table(), o.optimize(),
-        o.zOrderBy(), o.purged(),
-        o.before().count(), o.after().count(), o.before().bytes(), o.after().bytes(),
-        o.retentionHours(), o.dryRun(), o.storageBefore(), o.vacuumed(), o.storageAfter(),
-        o.version())).toList();
+    return outcomes.stream().map(o -> RowBuilder.of(MAINTENANCE_LOG.schema())
+        .set("run_id", runId).set("started_at", Timestamp.from(startedAt))
+        .set("finished_at", Timestamp.from(o.finishedAt())).set("table_name", o.table())
+        .set("optimize", o.optimize()).set("z_order_by", o.zOrderBy())
+        .set("purged_deletion_vectors", o.purged())
+        .set("files_before", o.before().count()).set("files_after", o.after().count())
+        .set("bytes_before", o.before().bytes()).set("bytes_after", o.after().bytes())
+        .set("vacuum_retention_hours", o.retentionHours()).set("dry_run", o.dryRun())
+        .set("storage_files_before", o.storageBefore()).set("files_vacuumed", o.vacuumed())
+        .set("storage_files_after", o.storageAfter()).set("delta_version", o.version())
+        .build()).toList();
   }
 }

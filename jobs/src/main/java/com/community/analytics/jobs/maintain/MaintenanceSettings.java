@@ -1,10 +1,11 @@
 package com.community.analytics.jobs.maintain;
 
+import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.catalog.TableSpec;
 import com.community.analytics.common.config.AppConfig;
+import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.config.ConfigKey;
-import com.community.analytics.jobs.Catalog;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,14 +32,11 @@ public record MaintenanceSettings(int vacuumRetentionHours, boolean allowShortRe
     int optimizeRecentDays, Map<String, List<String>> zOrder) {
 
   /** Delta's default retention, and the least this project allows without the explicit flag. */
-  public static final int SAFE_RETENTION_HOURS = 168;
+  public static final int SAFE_RETENTION_HOURS = CommonKeys.SAFE_RETENTION_HOURS;
   /** Delta collects file statistics for the first 32 columns (delta.dataSkippingNumIndexedCols). */
   static final int STATS_COLUMNS = 32;
 
-  public static final ConfigKey VACUUM_RETENTION_HOURS = ConfigKey.integer(
-      "maintain.vacuum_retention_hours", SAFE_RETENTION_HOURS,
-      "VACUUM deletes files the table stopped using more than this many hours ago; time travel "
-          + "to older versions breaks beyond it. Below 168 needs maintain.allow_short_retention");
+  public static final ConfigKey VACUUM_RETENTION_HOURS = CommonKeys.VACUUM_RETENTION_HOURS;
   public static final ConfigKey ALLOW_SHORT_RETENTION = ConfigKey.bool(
       "maintain.allow_short_retention", false,
       "allow a retention below 168 hours (e.g. 0 to purge erased rows at once); safe only while "
@@ -54,7 +52,7 @@ public record MaintenanceSettings(int vacuumRetentionHours, boolean allowShortRe
     return List.of(VACUUM_RETENTION_HOURS, ALLOW_SHORT_RETENTION, OPTIMIZE_RECENT_DAYS, Z_ORDER);
   }
 
-  public static MaintenanceSettings from(AppConfig c) {
+  public static MaintenanceSettings from(AppConfig c, Catalog catalog) {
     int hours = c.getInt(VACUUM_RETENTION_HOURS);
     boolean allowShort = c.getBoolean(ALLOW_SHORT_RETENTION);
     checkRetention(hours, allowShort);
@@ -64,7 +62,7 @@ public record MaintenanceSettings(int vacuumRetentionHours, boolean allowShortRe
           + "': must be >= 0, got " + recentDays);
     }
     return new MaintenanceSettings(hours, allowShort, recentDays,
-        zOrder(c.isSet(Z_ORDER) ? c.getTree(Z_ORDER) : null));
+        zOrder(c.isSet(Z_ORDER) ? c.getTree(Z_ORDER) : null, catalog));
   }
 
   static void checkRetention(int hours, boolean allowShort) {
@@ -79,7 +77,7 @@ public record MaintenanceSettings(int vacuumRetentionHours, boolean allowShortRe
     }
   }
 
-  static Map<String, List<String>> zOrder(Object tree) {
+  static Map<String, List<String>> zOrder(Object tree, Catalog catalog) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     if (tree == null) {
       return out;
@@ -90,9 +88,9 @@ public record MaintenanceSettings(int vacuumRetentionHours, boolean allowShortRe
     }
     for (Map.Entry<?, ?> e : map.entrySet()) {
       String key = Z_ORDER.name() + "." + e.getKey();
-      Catalog.Table table = Catalog.find(String.valueOf(e.getKey())).orElseThrow(
+      Catalog.Table table = catalog.find(String.valueOf(e.getKey())).orElseThrow(
           () -> new ConfigException("config key '" + key + "': no such table; known: "
-              + Catalog.names()));
+              + catalog.names()));
       if (!(e.getValue() instanceof List<?> columns) || columns.isEmpty()) {
         throw new ConfigException("config key '" + key + "': expected a list of columns");
       }

@@ -81,7 +81,7 @@ final class TableMaintenance {
   /** VACUUM DRY RUN: the files VACUUM would delete (the command collects them on the driver). */
   List<String> vacuumDryRun(int hours) {
     return spark.sql("VACUUM " + sqlName() + " RETAIN " + hours + " HOURS DRY RUN")
-        .collectAsList().stream().map(r -> r.getString(0)).toList();
+        .collectAsList().stream().map(r -> r.<String>getAs("path")).toList();
   }
 
   /**

@@ -2,6 +2,7 @@ package com.community.analytics.jobs.sql;
 
 import com.community.analytics.common.cli.JobArgs;
 import com.community.analytics.common.cli.JobOption;
+import com.community.analytics.common.cli.ResultFormatter;
 import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;

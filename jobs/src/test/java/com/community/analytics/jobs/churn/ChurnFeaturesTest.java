@@ -3,8 +3,8 @@ package com.community.analytics.jobs.churn;
 import static com.community.analytics.common.testing.SparkTestSession.assertDataFrameEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.community.analytics.common.catalog.SharedTables;
 import com.community.analytics.common.testing.SparkTestSession;
-import com.community.analytics.jobs.features.FeatureTables;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -24,7 +24,7 @@ class ChurnFeaturesTest {
 
   private static Row activity(String user, LocalDate day, long logins, long views) {
     List<Object> v = new ArrayList<>();
-    for (StructField f : FeatureTables.ACTIVITY_DAILY.schema().fields()) {
+    for (StructField f : SharedTables.ACTIVITY_DAILY.schema().fields()) {
       switch (f.name()) {
         case "user_id" -> v.add(user);
         case "activity_date" -> v.add(Date.valueOf(day));
@@ -44,7 +44,7 @@ class ChurnFeaturesTest {
 
   private static Row state(String user, LocalDate lastActive, long active30) {
     List<Object> v = new ArrayList<>();
-    for (StructField f : FeatureTables.USER_STATE.schema().fields()) {
+    for (StructField f : SharedTables.USER_STATE.schema().fields()) {
       switch (f.name()) {
         case "user_id" -> v.add(user);
         case "as_of_date" -> v.add(Date.valueOf(C));
@@ -63,12 +63,12 @@ class ChurnFeaturesTest {
   private Dataset<Row> features(List<Row> activity) {
     Dataset<Row> state = spark.createDataFrame(List.of(state("stays", C, 3),
         state("leaves", C.minusDays(5), 2), state("long_gone", C.minusDays(40), 0)),
-        FeatureTables.USER_STATE.schema());
+        SharedTables.USER_STATE.schema());
     Dataset<Row> cutoffs = spark.createDataFrame(List.of(RowFactory.create(Date.valueOf(C))),
         new org.apache.spark.sql.types.StructType().add("cutoff",
             org.apache.spark.sql.types.DataTypes.DateType));
     return ChurnFeatures.build(state, spark.createDataFrame(activity,
-        FeatureTables.ACTIVITY_DAILY.schema()), cutoffs);
+        SharedTables.ACTIVITY_DAILY.schema()), cutoffs);
   }
 
   @Test
@@ -95,7 +95,7 @@ class ChurnFeaturesTest {
     Dataset<Row> f = features(activity);
     Map<String, Double> labels = new java.util.HashMap<>();
     for (Row r : ChurnFeatures.label(f, spark.createDataFrame(activity,
-        FeatureTables.ACTIVITY_DAILY.schema()), 30).collectAsList()) {
+        SharedTables.ACTIVITY_DAILY.schema()), 30).collectAsList()) {
       labels.put(r.getString(r.fieldIndex("user_id")), r.getDouble(r.fieldIndex("label")));
     }
     assertEquals(Map.of("stays", 0.0, "leaves", 1.0), labels);

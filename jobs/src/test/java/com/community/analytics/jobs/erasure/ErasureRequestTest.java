@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.testing.SparkTestSession;
-import com.community.analytics.jobs.Catalog;
+import com.community.analytics.common.catalog.Catalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.testing.SparkTestSession;
-import com.community.analytics.jobs.Catalog;
+import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.jobs.Main;
 import com.community.analytics.jobs.attribution.AttributionJob;
 import com.community.analytics.jobs.churn.ChurnScoreJob;
@@ -87,7 +87,7 @@ class ForgetUsersJobTest {
     f.run(new AttributionJob(), conf, "--from", "2026-01-19", "--to", END);
 
     forgotten = List.of(buyer(), author);
-    for (Catalog.Table t : Catalog.all()) {
+    for (Catalog.Table t : Main.catalog().all()) {
       if (DeltaTable.isDeltaTable(spark, path(t))) {
         versionBefore.put(t.name(), DeltaTable.forPath(spark, path(t)).history(1)
             .first().getLong(0));
@@ -96,8 +96,8 @@ class ForgetUsersJobTest {
     Path ids = Files.writeString(tmp.resolve("T-42.txt"), "# erasure ticket T-42\n\n"
         + forgotten.get(0) + "\n  " + forgotten.get(1) + "   # second member\n");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    first = f.run(new ForgetUsersJob(new PrintStream(out, true, StandardCharsets.UTF_8)), conf,
-        "--ids", ids.toString(), "--requested-by", "T-42 (dpo@example.com)");
+    first = f.run(new ForgetUsersJob(new PrintStream(out, true, StandardCharsets.UTF_8),
+        Main::catalog), conf, "--ids", ids.toString(), "--requested-by", "T-42 (dpo@example.com)");
     printed = out.toString(StandardCharsets.UTF_8);
   }
 
@@ -143,7 +143,7 @@ class ForgetUsersJobTest {
 
   @Test
   void theMembersAreGoneFromEveryMemberTableAndEverythingElseIsUnchanged() {
-    for (Catalog.Table t : Catalog.all()) {
+    for (Catalog.Table t : Main.catalog().all()) {
       if (!versionBefore.containsKey(t.name())) {
         continue;
       }
@@ -162,9 +162,9 @@ class ForgetUsersJobTest {
           : before.where(mine.unary_$bang());
       SparkTestSession.assertSameRows(expected, after, t.name() + " less the members");
     }
-    assertTrue(versionBefore.keySet().containsAll(Catalog.memberTables().stream()
+    assertTrue(versionBefore.keySet().containsAll(Main.catalog().memberTables().stream()
         .map(Catalog.Table::name).toList()), "the pipeline built every member table");
-    Catalog.Table events = Catalog.find("silver.events").orElseThrow();
+    Catalog.Table events = Main.catalog().find("silver.events").orElseThrow();
     assertTrue(before(events).where(mine(events)).count() > 0,
         "time travel still finds them until VACUUM");
   }
@@ -173,7 +173,7 @@ class ForgetUsersJobTest {
   void theLogSaysWhatEachTableLostButNeverWho() {
     List<Row> log = spark.read().format("delta").load(f.warehouse + "/ops/erasure_log")
         .where(col("request_id").equalTo(first.runId())).collectAsList();
-    List<Catalog.Table> members = Catalog.memberTables();
+    List<Catalog.Table> members = Main.catalog().memberTables();
     assertEquals(members.size(), log.size());
     Map<String, Row> byTable = new HashMap<>();
     log.forEach(r -> byTable.put(r.getAs("table_name"), r));
@@ -211,21 +211,21 @@ class ForgetUsersJobTest {
   @Test
   void rerunningTheRequestRemovesNothingAndChangesNoTable() throws Exception {
     Map<String, Long> versions = new LinkedHashMap<>();
-    for (Catalog.Table t : Catalog.memberTables()) {
+    for (Catalog.Table t : Main.catalog().memberTables()) {
       versions.put(t.name(), DeltaTable.forPath(spark, path(t)).history(1).first().getLong(0));
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     JobContext again = f.run(new ForgetUsersJob(new PrintStream(out, true,
-        StandardCharsets.UTF_8)), conf, "--ids", String.join(",", forgotten),
+        StandardCharsets.UTF_8), Main::catalog), conf, "--ids", String.join(",", forgotten),
         "--requested-by", "T-42");
     List<Row> log = spark.read().format("delta").load(f.warehouse + "/ops/erasure_log")
         .where(col("request_id").equalTo(again.runId())).collectAsList();
-    assertEquals(Catalog.memberTables().size(), log.size());
+    assertEquals(Main.catalog().memberTables().size(), log.size());
     for (Row r : log) {
       assertEquals(0L, (long) r.getAs("rows_affected"), r.toString());
       assertNull(r.getAs("delta_version"), r.toString());
     }
-    for (Catalog.Table t : Catalog.memberTables()) {
+    for (Catalog.Table t : Main.catalog().memberTables()) {
       assertEquals(versions.get(t.name()), DeltaTable.forPath(spark, path(t)).history(1)
           .first().getLong(0), t.name() + " has no new version");
     }
@@ -255,7 +255,7 @@ class ForgetUsersJobTest {
             + "file of ids)"), errors);
     String missing = tmp.resolve("no-such-ids.txt").toString();
     UsageException e = assertThrows(UsageException.class, () -> f.run(new ForgetUsersJob(
-        new PrintStream(new ByteArrayOutputStream())), conf, "--ids", missing,
+        new PrintStream(new ByteArrayOutputStream()), Main::catalog), conf, "--ids", missing,
         "--requested-by", "T-1"));
     assertEquals("ids file not found: " + missing, e.getMessage());
   }

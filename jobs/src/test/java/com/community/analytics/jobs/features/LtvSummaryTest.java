@@ -3,7 +3,7 @@ package com.community.analytics.jobs.features;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.community.analytics.common.testing.SparkTestSession;
-import com.community.analytics.jobs.ltv.LtvFitter;
+import com.community.analytics.jobs.features.ltv.LtvFitter;
 import java.sql.Date;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -2,6 +2,7 @@ package com.community.analytics.jobs.features;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.community.analytics.common.catalog.SharedTables;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.common.testing.TestConfigs;
 import com.community.analytics.jobs.Main;
@@ -56,16 +57,16 @@ class TagsTest {
     v.put("membership_tier", "basic");
     v.putAll(values);
     List<Object> row = new ArrayList<>();
-    for (StructField f : FeatureTables.USER_STATE.schema().fields()) {
+    for (StructField f : SharedTables.USER_STATE.schema().fields()) {
       row.add(v.get(f.name()));
     }
     return RowFactory.create(row.toArray());
   }
 
   private Map<String, Row> tag(List<Row> states, List<Row> activity, TagRules rules) {
-    Dataset<Row> state = spark.createDataFrame(states, FeatureTables.USER_STATE.schema());
+    Dataset<Row> state = spark.createDataFrame(states, SharedTables.USER_STATE.schema());
     Dataset<Row> ltv = spark.createDataFrame(List.of(), FeatureTables.USER_LTV.schema());
-    Dataset<Row> act = spark.createDataFrame(activity, FeatureTables.ACTIVITY_DAILY.schema());
+    Dataset<Row> act = spark.createDataFrame(activity, SharedTables.ACTIVITY_DAILY.schema());
     return Tags.tag(state, ltv, act, rules).collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getString(0), r -> r));
   }
@@ -77,7 +78,7 @@ class TagsTest {
 
   private static Row activity(String user, LocalDate day, Map<String, Double> topics) {
     List<Object> row = new ArrayList<>();
-    for (StructField f : FeatureTables.ACTIVITY_DAILY.schema().fields()) {
+    for (StructField f : SharedTables.ACTIVITY_DAILY.schema().fields()) {
       switch (f.name()) {
         case "user_id" -> row.add(user);
         case "activity_date" -> row.add(Date.valueOf(day));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.community.analytics.common.catalog.SilverTables;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.lake.RawLake;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.support.JobFixture;
 import java.nio.file.Files;

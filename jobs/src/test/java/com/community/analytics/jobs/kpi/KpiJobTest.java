@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.community.analytics.common.catalog.SharedTables;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.runlog.JobRunLog;
 import com.community.analytics.common.runlog.RunMetrics;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.common.time.DateRange;
-import com.community.analytics.jobs.churn.ChurnTables;
 import com.community.analytics.jobs.support.JobFixture;
 import com.community.analytics.jobs.support.SharedFixture;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -130,10 +130,10 @@ class KpiJobTest {
     record(ctx, "features", DateRange.of(LocalDate.parse("2026-02-15"),
         LocalDate.parse("2026-02-25")), "failed", t, "out of memory");
     record(ctx, "features", date, "succeeded", t.plusSeconds(3600), null);
-    ctx.writer().append(ChurnTables.DRIFT, spark.createDataFrame(List.of(
+    ctx.writer().append(SharedTables.CHURN_DRIFT, spark.createDataFrame(List.of(
         RowFactory.create(Date.valueOf(day), "tenure_days", 0.31, true, 1),
         RowFactory.create(Date.valueOf(day), "orders", 0.05, false, 1)),
-        ChurnTables.DRIFT.schema()));
+        SharedTables.CHURN_DRIFT.schema()));
 
     f.run(new KpiJob(new PrintStream(new ByteArrayOutputStream(), true,
         StandardCharsets.UTF_8)), conf, "--date", day);

@@ -13,7 +13,8 @@ import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.testing.SparkTestSession;
-import com.community.analytics.jobs.Catalog;
+import com.community.analytics.common.catalog.Catalog;
+import com.community.analytics.jobs.Main;
 import com.community.analytics.jobs.erasure.ForgetUsersJob;
 import com.community.analytics.jobs.support.JobFixture;
 import io.delta.tables.DeltaTable;
@@ -110,7 +111,8 @@ class MaintainJobTest {
 
   private String run(JobFixture f, Map<String, String> conf, String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    f.run(new MaintainJob(new PrintStream(out, true, StandardCharsets.UTF_8)), conf, args);
+    f.run(new MaintainJob(new PrintStream(out, true, StandardCharsets.UTF_8), Main::catalog),
+        conf, args);
     return out.toString(StandardCharsets.UTF_8);
   }
 
@@ -127,7 +129,7 @@ class MaintainJobTest {
     spark.conf().set(optimizeWrite, "false");
     try {
       smallFiles(ctx, 4);
-      f.run(new ForgetUsersJob(new PrintStream(new ByteArrayOutputStream())),
+      f.run(new ForgetUsersJob(new PrintStream(new ByteArrayOutputStream()), Main::catalog),
           Map.of(), "--ids", "gone", "--requested-by", "T-7");
     } finally {
       spark.conf().set(optimizeWrite, optimizedBefore);
@@ -164,8 +166,8 @@ class MaintainJobTest {
         "optimize_recent_days 1: only the partition of --date is rewritten");
     long filesBefore = new TableMaintenance(spark, path).active().count();
     String previousCheck = spark.conf().get(MaintainJob.RETENTION_CHECK, null);
-    JobContext maintain = f.run(new MaintainJob(new PrintStream(new ByteArrayOutputStream())),
-        PURGE_NOW);
+    JobContext maintain = f.run(new MaintainJob(new PrintStream(new ByteArrayOutputStream()),
+        Main::catalog), PURGE_NOW);
 
     assertEquals(previousCheck, spark.conf().get(MaintainJob.RETENTION_CHECK, null),
         "the retention check is back as it was");
@@ -221,6 +223,6 @@ class MaintainJobTest {
     ConfigException unknown = assertThrows(ConfigException.class, () -> run(f, Map.of()));
     assertTrue(unknown.getMessage().startsWith("config key 'maintain.z_order.gold.nope': no "
         + "such table"), unknown.getMessage());
-    assertTrue(Catalog.find("silver.events").isPresent());
+    assertTrue(Main.catalog().find("silver.events").isPresent());
   }
 }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.community.analytics.common.config.ConfigException;
-import com.community.analytics.jobs.Catalog;
+import com.community.analytics.common.catalog.Catalog;
+import com.community.analytics.jobs.Main;
 import com.community.analytics.jobs.support.JobFixture;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,12 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** conf/maintenance.yaml as shipped, and the one-line error each kind of bad rule gives. */
 class MaintenanceSettingsTest {
+  private static final Catalog CATALOG = Main.catalog();
+
   @TempDir
   Path tmp;
 
   @Test
   void shippedRulesLoad() {
-    MaintenanceSettings s = MaintenanceSettings.from(new JobFixture(tmp).config(Map.of()));
+    MaintenanceSettings s = MaintenanceSettings.from(new JobFixture(tmp).config(Map.of()),
+        CATALOG);
     assertEquals(168, s.vacuumRetentionHours());
     assertEquals(List.of("user_id", "event_type"), s.zOrderOf("silver.events"));
     assertEquals(List.of(), s.zOrderOf("ops.job_runs"), "not named: compaction only");
@@ -38,12 +42,12 @@ class MaintenanceSettingsTest {
         "maintain.z_order", List.of("silver.events"));
     cases.forEach((key, tree) -> {
       ConfigException e = assertThrows(ConfigException.class,
-          () -> MaintenanceSettings.zOrder(tree));
+          () -> MaintenanceSettings.zOrder(tree, CATALOG));
       assertTrue(e.getMessage().startsWith("config key '" + key + "'"), key + ": "
           + e.getMessage());
     });
     ConfigException column = assertThrows(ConfigException.class, () -> MaintenanceSettings
-        .zOrder(Map.of("silver.events", List.of("user_id", "colour"))));
+        .zOrder(Map.of("silver.events", List.of("user_id", "colour")), CATALOG));
     assertTrue(column.getMessage().contains("silver.events has no column 'colour'"),
         column.getMessage());
   }
@@ -53,13 +57,13 @@ class MaintenanceSettingsTest {
     MaintenanceSettings s = new MaintenanceSettings(168, false, 3, Map.of());
     MaintainJob.Plan plan = new MaintainJob.Plan(s, true, true, false,
         java.time.LocalDate.parse("2026-03-02"));
-    assertEquals("`event_date` >= '2026-02-28' AND `event_date` <= '2026-03-02'",
-        MaintainJob.partitionFilter(Catalog.find("silver.events").orElseThrow(), plan));
-    assertEquals(null, MaintainJob.partitionFilter(Catalog.find("silver.users").orElseThrow(),
+    assertEquals("`event_date` BETWEEN '2026-02-28' AND '2026-03-02'",
+        MaintainJob.partitionFilter(CATALOG.find("silver.events").orElseThrow(), plan));
+    assertEquals(null, MaintainJob.partitionFilter(CATALOG.find("silver.users").orElseThrow(),
         plan), "not partitioned: the whole table");
     MaintainJob.Plan all = new MaintainJob.Plan(new MaintenanceSettings(168, false, 0,
         Map.of()), true, true, false, java.time.LocalDate.parse("2026-03-02"));
-    assertEquals(null, MaintainJob.partitionFilter(Catalog.find("silver.events").orElseThrow(),
+    assertEquals(null, MaintainJob.partitionFilter(CATALOG.find("silver.events").orElseThrow(),
         all));
   }
 
@@ -67,14 +71,16 @@ class MaintenanceSettingsTest {
   void aRetentionBelowAWeekNeedsTheExplicitFlag() {
     JobFixture f = new JobFixture(tmp);
     ConfigException e = assertThrows(ConfigException.class, () -> MaintenanceSettings.from(
-        f.config(Map.of("maintain.vacuum_retention_hours", "24"))));
+        f.config(Map.of("maintain.vacuum_retention_hours", "24")), CATALOG));
     assertEquals("config key 'maintain.vacuum_retention_hours': 24 is below 168 hours; set "
         + "maintain.allow_short_retention: true to allow it, only while no job reads or writes "
         + "the tables", e.getMessage());
     MaintenanceSettings allowed = MaintenanceSettings.from(f.config(Map.of(
-        "maintain.vacuum_retention_hours", "0", "maintain.allow_short_retention", "true")));
+        "maintain.vacuum_retention_hours", "0", "maintain.allow_short_retention", "true")),
+        CATALOG);
     assertTrue(allowed.shortRetention());
     assertThrows(ConfigException.class, () -> MaintenanceSettings.from(f.config(Map.of(
-        "maintain.vacuum_retention_hours", "-1", "maintain.allow_short_retention", "true"))));
+        "maintain.vacuum_retention_hours", "-1", "maintain.allow_short_retention", "true")),
+        CATALOG));
   }
 }

@@ -2,6 +2,7 @@ package com.community.analytics.jobs.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.community.analytics.common.cli.ResultFormatter;
 import java.util.List;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;

@@ -6,10 +6,9 @@ import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.common.testing.TestConfigs;
+import com.community.analytics.common.testing.TestFiles;
 import com.community.analytics.jobs.Main;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 
 /** A lake and warehouse under a temp folder, and a way to run a job on them in-process. */
 public final class JobFixture {
@@ -100,7 +98,7 @@ public final class JobFixture {
       Path path = dir.resolve(file);
       byte[] text = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
       if (file.endsWith(".gz")) {
-        text = gzip(text);
+        text = TestFiles.gzip(text);
       }
       Files.write(path, text);
       if (success) {
@@ -112,15 +110,7 @@ public final class JobFixture {
     }
   }
 
-  /** {@code content} as one gzip member. */
-  public static byte[] gzip(byte[] content) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream gz = new GZIPOutputStream(bytes)) {
-      gz.write(content);
-    }
-    return bytes.toByteArray();
-  }
-
+  /** One raw event line with the required fields and {@code extra} JSON members. */
   public static String event(String id, String time, String user, String type, String extra) {
     return "{\"event_id\":\"" + id + "\",\"event_time\":\"" + time + "\",\"user_id\":\"" + user
         + "\",\"event_type\":\"" + type + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}";

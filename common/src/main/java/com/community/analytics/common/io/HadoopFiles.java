@@ -1,4 +1,4 @@
-package com.community.analytics.common.spark;
+package com.community.analytics.common.io;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package com.community.analytics.jobs.ltv;
+package com.community.analytics.jobs.features.ltv;
 
 import org.apache.commons.math3.special.Gamma;
 

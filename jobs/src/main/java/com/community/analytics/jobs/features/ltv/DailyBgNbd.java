@@ -1,8 +1,8 @@
-package com.community.analytics.jobs.ltv;
+package com.community.analytics.jobs.features.ltv;
 
-import static com.community.analytics.jobs.ltv.SpecialFunctions.lnBeta;
-import static com.community.analytics.jobs.ltv.SpecialFunctions.lnGamma;
-import static com.community.analytics.jobs.ltv.SpecialFunctions.logSumExp;
+import static com.community.analytics.jobs.features.ltv.SpecialFunctions.lnBeta;
+import static com.community.analytics.jobs.features.ltv.SpecialFunctions.lnGamma;
+import static com.community.analytics.jobs.features.ltv.SpecialFunctions.logSumExp;
 
 import java.util.ArrayList;
 import java.util.Arrays;

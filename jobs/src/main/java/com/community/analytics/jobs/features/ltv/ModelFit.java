@@ -1,4 +1,4 @@
-package com.community.analytics.jobs.ltv;
+package com.community.analytics.jobs.features.ltv;
 
 import java.io.Serializable;
 import java.util.Map;

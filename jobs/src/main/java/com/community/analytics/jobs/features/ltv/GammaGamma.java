@@ -1,6 +1,6 @@
-package com.community.analytics.jobs.ltv;
+package com.community.analytics.jobs.features.ltv;
 
-import static com.community.analytics.jobs.ltv.SpecialFunctions.lnGamma;
+import static com.community.analytics.jobs.features.ltv.SpecialFunctions.lnGamma;
 
 import java.io.Serializable;
 

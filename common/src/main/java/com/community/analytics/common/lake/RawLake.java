@@ -1,4 +1,4 @@
-package com.community.analytics.jobs.ingest;
+package com.community.analytics.common.lake;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.struct;
 
-import com.community.analytics.common.catalog.TableSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,14 +48,14 @@ import org.apache.spark.util.SerializableConfiguration;
  * <p>Cost: a listing per folder on the driver, one pass over the files; no shuffle.
  */
 public final class RawLake {
-  public static final StructType LINES = TableSpec.schema(
-      TableSpec.column("arrival_date", DataTypes.DateType, "folder dt"),
-      TableSpec.column("source_file", DataTypes.StringType, "file path"),
-      TableSpec.column("line_number", DataTypes.LongType, "1-based line number"),
-      TableSpec.column("raw", DataTypes.StringType, "line text"),
-      TableSpec.column("read_error", DataTypes.StringType, "why the file could not be read"),
-      TableSpec.column("encoding_error", DataTypes.StringType,
-          "why the line's bytes are not UTF-8 (raw then holds them decoded with U+FFFD)"));
+  public static final StructType LINES = new StructType()
+      .add("arrival_date", DataTypes.DateType, true, "folder dt")
+      .add("source_file", DataTypes.StringType, true, "file path")
+      .add("line_number", DataTypes.LongType, true, "1-based line number")
+      .add("raw", DataTypes.StringType, true, "line text")
+      .add("read_error", DataTypes.StringType, true, "why the file could not be read")
+      .add("encoding_error", DataTypes.StringType, true,
+          "why the line's bytes are not UTF-8 (raw then holds them decoded with U+FFFD)");
 
   /**
    * What a folder holds: whether it exists, whether its {@code _SUCCESS} marker is there, and its
@@ -108,12 +107,15 @@ public final class RawLake {
     }
   }
 
+  /** One file to read, with the arrival date of its folder. */
+  private record FileTask(Date arrivalDate, String file) implements java.io.Serializable {}
+
   /** Reads the JSON-lines files of the folders as {@link #LINES} rows. */
   public Dataset<Row> readLines(List<Folder> folders) {
-    List<Row> tasks = new ArrayList<>();
+    List<FileTask> tasks = new ArrayList<>();
     for (Folder f : folders) {
       for (String file : f.files()) {
-        tasks.add(RowFactory.create(Date.valueOf(f.date()), file));
+        tasks.add(new FileTask(Date.valueOf(f.date()), file));
       }
     }
     if (tasks.isEmpty()) {
@@ -131,7 +133,7 @@ public final class RawLake {
     // paid to deserialize its plan; a backfill of 90 folders has hundreds of files.
     int slices = Math.min(tasks.size(), 4 * jsc.defaultParallelism());
     return spark.createDataFrame(jsc.parallelize(tasks, slices)
-        .flatMap(task -> readFile(conf.value().value(), task.getDate(0), task.getString(1))),
+        .flatMap(task -> readFile(conf.value().value(), task.arrivalDate(), task.file())),
         LINES);
   }
 

@@ -1,6 +1,6 @@
-package com.community.analytics.jobs.ingest;
+package com.community.analytics.common.lake;
 
-import static com.community.analytics.jobs.support.JobFixture.gzip;
+import static com.community.analytics.common.testing.TestFiles.gzip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

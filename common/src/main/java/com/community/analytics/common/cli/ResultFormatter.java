@@ -1,4 +1,4 @@
-package com.community.analytics.jobs.sql;
+package com.community.analytics.common.cli;
 
 import java.util.ArrayList;
 import java.util.List;

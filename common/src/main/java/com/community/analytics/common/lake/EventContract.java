@@ -1,4 +1,4 @@
-package com.community.analytics.jobs.ingest;
+package com.community.analytics.common.lake;
 
 import java.util.List;
 import java.util.Set;

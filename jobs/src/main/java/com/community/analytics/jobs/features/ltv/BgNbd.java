@@ -1,9 +1,9 @@
-package com.community.analytics.jobs.ltv;
+package com.community.analytics.jobs.features.ltv;
 
-import static com.community.analytics.jobs.ltv.SpecialFunctions.hyp2f1;
-import static com.community.analytics.jobs.ltv.SpecialFunctions.lnBeta;
-import static com.community.analytics.jobs.ltv.SpecialFunctions.lnGamma;
-import static com.community.analytics.jobs.ltv.SpecialFunctions.logSumExp;
+import static com.community.analytics.jobs.features.ltv.SpecialFunctions.hyp2f1;
+import static com.community.analytics.jobs.features.ltv.SpecialFunctions.lnBeta;
+import static com.community.analytics.jobs.features.ltv.SpecialFunctions.lnGamma;
+import static com.community.analytics.jobs.features.ltv.SpecialFunctions.logSumExp;
 
 /**
  * The BG/NBD model (Fader, Hardie and Lee 2005) with parameters r, alpha (Gamma over purchase
