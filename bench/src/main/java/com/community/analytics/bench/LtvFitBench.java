@@ -1,8 +1,8 @@
 package com.community.analytics.bench;
 
 import com.community.analytics.common.job.JobContext;
-import com.community.analytics.jobs.features.FeaturesJob;
 import com.community.analytics.jobs.features.LtvScoring;
+import com.community.analytics.jobs.features.LtvStep;
 import com.community.analytics.jobs.generate.GeneratorSettings;
 import com.community.analytics.jobs.generate.Sampling;
 import com.community.analytics.jobs.features.ltv.BgNbdObservation;
@@ -69,15 +69,15 @@ final class LtvFitBench extends ModelBench {
 
     long started = System.nanoTime();
     Map<Date, List<LtvFitter.BgNbdRow>> bgRows = LtvScoring.bgNbdSummary(state,
-        ctx.config().getInt(FeaturesJob.MAX_SUMMARY_ROWS));
+        ctx.config().getInt(LtvStep.MAX_SUMMARY_ROWS));
     Map<Date, List<LtvFitter.SpendRow>> spendRows = LtvScoring.spendSummary(state);
     double summarySeconds = seconds(started);
     List<LtvFitter.BgNbdRow> bgSummary = bgRows.get(Date.valueOf(AS_OF));
     List<LtvFitter.SpendRow> spendSummary = spendRows.get(Date.valueOf(AS_OF));
 
-    double penalizer = ctx.config().getDouble(FeaturesJob.PENALIZER);
+    double penalizer = ctx.config().getDouble(LtvStep.PENALIZER);
     BgNbdObservation observation = BgNbdObservation.parse(
-        ctx.config().getString(FeaturesJob.OBSERVATION));
+        ctx.config().getString(LtvStep.OBSERVATION));
     long fitStarted = System.nanoTime();
     ModelFit bgFit = LtvFitter.fitBgNbd(bgSummary, penalizer, observation);
     double bgSeconds = seconds(fitStarted);

@@ -49,44 +49,74 @@ public final class CommandLine {
    */
   public static Parsed parse(String job, String program, String description,
       List<JobOption> jobOptions, String[] args) {
-    List<String> errors = new ArrayList<>();
-    StringBuilder out = new StringBuilder();
-    boolean[] helpShown = {false};
-
-    OptionParser<Acc> parser = new OptionParser<Acc>(program) {
-      @Override
-      public void reportError(String msg) {
-        errors.add(msg);
-      }
-
-      @Override
-      public void reportWarning(String msg) {
-        errors.add(msg);
-      }
-
-      @Override
-      public scala.Option<Object> showUsageOnError() {
-        return scala.Option.apply(Boolean.FALSE);
-      }
-
-      @Override
-      public void displayToOut(String msg) {
-        out.append(msg).append('\n');
-      }
-
-      @Override
-      public void displayToErr(String msg) {
-        errors.add(msg);
-      }
-
-      @Override
-      public void terminate(Either<String, BoxedUnit> exitState) {
-        helpShown[0] = true;
-      }
-    };
-
+    CollectingParser parser = new CollectingParser(program);
     parser.head(seq(program + ": " + description));
     parser.help("help").text("print this help and exit");
+    addSharedOptions(parser);
+    for (JobOption option : jobOptions) {
+      addJobOption(parser, option);
+    }
+    parser.checkConfig(c -> checkDates(c));
+
+    scala.Option<Acc> result = parser.parse(seq(args), new Acc());
+    if (parser.helpShown) {
+      return new Parsed(null, parser.out.toString().stripTrailing());
+    }
+    if (result.isEmpty() || !parser.errors.isEmpty()) {
+      String first = parser.errors.isEmpty() ? "invalid arguments" : parser.errors.get(0);
+      throw new UsageException(first + " (see " + program + " --help)");
+    }
+    Acc acc = result.get();
+    return new Parsed(new JobArgs(job, acc.config, acc.date, acc.from, acc.to, acc.overrides,
+        acc.options), null);
+  }
+
+  /**
+   * A scopt parser that collects what it would print instead of printing it and exiting: the
+   * errors (the first is thrown as a UsageException), and the help text.
+   */
+  private static final class CollectingParser extends OptionParser<Acc> {
+    final List<String> errors = new ArrayList<>();
+    final StringBuilder out = new StringBuilder();
+    boolean helpShown;
+
+    CollectingParser(String program) {
+      super(program);
+    }
+
+    @Override
+    public void reportError(String msg) {
+      errors.add(msg);
+    }
+
+    @Override
+    public void reportWarning(String msg) {
+      errors.add(msg);
+    }
+
+    @Override
+    public scala.Option<Object> showUsageOnError() {
+      return scala.Option.apply(Boolean.FALSE);
+    }
+
+    @Override
+    public void displayToOut(String msg) {
+      out.append(msg).append('\n');
+    }
+
+    @Override
+    public void displayToErr(String msg) {
+      errors.add(msg);
+    }
+
+    @Override
+    public void terminate(Either<String, BoxedUnit> exitState) {
+      helpShown = true;
+    }
+  }
+
+  /** The options every job takes: --config, --date, --from, --to, --set. */
+  private static void addSharedOptions(OptionParser<Acc> parser) {
     parser.opt("config", Read$.MODULE$.stringRead()).valueName("FILE")
         .text("YAML config file, local or s3a:// (default " + DEFAULT_CONFIG + ")")
         .action((v, c) -> {
@@ -123,22 +153,6 @@ public final class CommandLine {
           c.overrides.put(v.substring(0, eq).trim(), v.substring(eq + 1));
           return c;
         });
-    for (JobOption option : jobOptions) {
-      addJobOption(parser, option);
-    }
-    parser.checkConfig(c -> checkDates(c));
-
-    scala.Option<Acc> result = parser.parse(seq(args), new Acc());
-    if (helpShown[0]) {
-      return new Parsed(null, out.toString().stripTrailing());
-    }
-    if (result.isEmpty() || !errors.isEmpty()) {
-      String first = errors.isEmpty() ? "invalid arguments" : errors.get(0);
-      throw new UsageException(first + " (see " + program + " --help)");
-    }
-    Acc acc = result.get();
-    return new Parsed(new JobArgs(job, acc.config, acc.date, acc.from, acc.to, acc.overrides,
-        acc.options), null);
   }
 
   private static void addJobOption(OptionParser<Acc> parser, JobOption option) {

@@ -168,98 +168,110 @@ public final class RawLake {
    * with one row carrying the error instead of a line.
    */
   static java.util.Iterator<Row> readFile(Configuration conf, Date date, String file) {
-    return new java.util.Iterator<>() {
-      private final Text bytes = new Text();
-      private final CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-      private LineReader reader;
-      private long line;
-      private Row next;
-      private boolean done;
+    return new FileLines(conf, date, file);
+  }
 
-      @Override
-      public boolean hasNext() {
-        if (next == null && !done) {
-          next = advance();
-        }
-        return next != null;
+  /** The rows of one file, read lazily: its lines, or the error that ended the read. */
+  private static final class FileLines implements java.util.Iterator<Row> {
+    private final Configuration conf;
+    private final Date date;
+    private final String file;
+    private final Text bytes = new Text();
+    private final CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private LineReader reader;
+    private long line;
+    private Row next;
+    private boolean done;
+
+    FileLines(Configuration conf, Date date, String file) {
+      this.conf = conf;
+      this.date = date;
+      this.file = file;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next == null && !done) {
+        next = advance();
       }
+      return next != null;
+    }
 
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
-        }
-        Row row = next;
-        next = null;
-        return row;
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
       }
+      Row row = next;
+      next = null;
+      return row;
+    }
 
-      private Row advance() {
-        try {
-          if (reader == null) {
-            Path path = new Path(file);
-            FileSystem fs = path.getFileSystem(conf);
-            CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
-            InputStream raw = fs.open(path);
-            InputStream in = codec == null ? raw : codec.createInputStream(raw);
-            reader = new LineReader(in, 1 << 16);
+    private Row advance() {
+      try {
+        if (reader == null) {
+          Path path = new Path(file);
+          FileSystem fs = path.getFileSystem(conf);
+          CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+          InputStream raw = fs.open(path);
+          InputStream in = codec == null ? raw : codec.createInputStream(raw);
+          reader = new LineReader(in, 1 << 16);
+        }
+        while (reader.readLine(bytes) > 0) {
+          line++;
+          int start = startsWithBom(bytes) ? 3 : 0;
+          if (isBlank(bytes, start)) {
+            continue;
           }
-          while (reader.readLine(bytes) > 0) {
-            line++;
-            int start = startsWithBom(bytes) ? 3 : 0;
-            if (isBlank(bytes, start)) {
-              continue;
-            }
-            ByteBuffer content = ByteBuffer.wrap(bytes.getBytes(), start,
-                bytes.getLength() - start);
-            try {
-              String text = strict.decode(content).toString();
-              return RowFactory.create(date, file, line, text, null, null);
-            } catch (CharacterCodingException e) {
-              content.rewind().position(start);
-              return RowFactory.create(date, file, line,
-                  StandardCharsets.UTF_8.decode(content).toString(), null,
-                  "bytes that are not UTF-8 (" + e.getClass().getSimpleName() + ")");
-            }
-          }
-          finish();
-          return null;
-        } catch (IOException | RuntimeException e) {
-          finish();
-          return RowFactory.create(date, file, null, null, "unreadable after " + line
-              + " lines: " + e.getClass().getSimpleName() + ": " + e.getMessage(), null);
-        }
-      }
-
-      private boolean startsWithBom(Text t) {
-        byte[] b = t.getBytes();
-        return t.getLength() >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB
-            && b[2] == (byte) 0xBF;
-      }
-
-      /** Only JSON's in-line whitespace (spaces, tabs) from {@code start} on. */
-      private boolean isBlank(Text t, int start) {
-        byte[] b = t.getBytes();
-        for (int i = start; i < t.getLength(); i++) {
-          if (b[i] != ' ' && b[i] != '\t') {
-            return false;
-          }
-        }
-        return true;
-      }
-
-      private void finish() {
-        done = true;
-        if (reader != null) {
+          ByteBuffer content = ByteBuffer.wrap(bytes.getBytes(), start,
+              bytes.getLength() - start);
           try {
-            reader.close();
-          } catch (IOException ignored) {
-            // The file was read as far as it could be; a failed close loses nothing.
+            String text = strict.decode(content).toString();
+            return RowFactory.create(date, file, line, text, null, null);
+          } catch (CharacterCodingException e) {
+            content.rewind().position(start);
+            return RowFactory.create(date, file, line,
+                StandardCharsets.UTF_8.decode(content).toString(), null,
+                "bytes that are not UTF-8 (" + e.getClass().getSimpleName() + ")");
           }
         }
+        finish();
+        return null;
+      } catch (IOException | RuntimeException e) {
+        finish();
+        return RowFactory.create(date, file, null, null, "unreadable after " + line
+            + " lines: " + e.getClass().getSimpleName() + ": " + e.getMessage(), null);
       }
-    };
+    }
+
+    private boolean startsWithBom(Text t) {
+      byte[] b = t.getBytes();
+      return t.getLength() >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB
+          && b[2] == (byte) 0xBF;
+    }
+
+    /** Only JSON's in-line whitespace (spaces, tabs) from {@code start} on. */
+    private boolean isBlank(Text t, int start) {
+      byte[] b = t.getBytes();
+      for (int i = start; i < t.getLength(); i++) {
+        if (b[i] != ' ' && b[i] != '\t') {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private void finish() {
+      done = true;
+      if (reader != null) {
+        try {
+          reader.close();
+        } catch (IOException ignored) {
+          // The file was read as far as it could be; a failed close loses nothing.
+        }
+      }
+    }
   }
 }

@@ -99,30 +99,17 @@ public final class AttributionJob implements Job {
         s.personaMaxAgeDays()).cache();
 
     ChannelAttribution periods = new ChannelAttribution(s.markovPeriodDays());
-    List<Row> transitions = Phases.run(spark, name(), "count journey transitions", () ->
+    Phases.run(spark, name(), "count journey transitions", () ->
         Journeys.transitions(Journeys.journeys(touches, conversions, state, s.lookbackDays())
                 .where(col("end_date").between(Date.valueOf(chainsFrom),
                     Date.valueOf(range.to()))), s.markovOrder())
-            .collectAsList());
-    transitions.forEach(r -> periods.addTransition(r.<Date>getAs("end_date").toLocalDate(),
-        r.getAs("from_state"), r.getAs("to_state"), r.<Long>getAs("n")));
-    List<Row> effects = new ArrayList<>();
-    Map<LocalDate, MarkovChain.Result> results = new TreeMap<>();
-    for (LocalDate d : range.days()) {
-      MarkovChain.Result result = periods.chain(d).solve();
-      results.put(d, result);
-      result.removalEffects().forEach((k, v) -> effects.add(RowFactory.create(Date.valueOf(d),
-          k, v)));
-      LOG.info("attribution {}: Markov P(conversion) {}, removal effects {}", d,
-          String.format("%.4f", result.conversionProbability()), result.removalEffects());
-    }
-    Dataset<Row> removalEffects = spark.createDataFrame(effects, new StructType()
-        .add("period_end", DataTypes.DateType).add("state", DataTypes.StringType)
-        .add("removal_effect", DataTypes.DoubleType));
-
+            .collectAsList())
+        .forEach(r -> periods.addTransition(r.<Date>getAs("end_date").toLocalDate(),
+            r.getAs("from_state"), r.getAs("to_state"), r.<Long>getAs("n")));
+    Map<LocalDate, MarkovChain.Result> results = solve(periods, range);
     Dataset<Row> credits = Credits.compute(touches, conversions
-            .where(col("conversion_date").geq(Date.valueOf(chainsFrom))), removalEffects, state,
-        s).cache();
+            .where(col("conversion_date").geq(Date.valueOf(chainsFrom))),
+        removalEffects(spark, results), state, s).cache();
     for (Row r : Phases.run(spark, name(), "sum credits per day", () -> credits
         .where(col("model").notEqual("markov"))
         .groupBy("conversion_date", state, "model")
@@ -136,24 +123,53 @@ public final class AttributionJob implements Job {
       channelRows.addAll(periods.rows(d, results.get(d), state));
     }
 
-    Dataset<Row> written = credits.where(col("conversion_date").between(
-        Date.valueOf(range.from()), Date.valueOf(range.to())));
-    ctx.replace(AttributionTables.CREDITS, written, range.sqlBetween("conversion_date"));
     ctx.replace(AttributionTables.CHANNEL_ATTRIBUTION,
         spark.createDataFrame(channelRows, AttributionTables.CHANNEL_ATTRIBUTION.schema()),
         range.sqlBetween("period_end"));
-
-    Dataset<Row> dayTouches = touches.where(col("touch_date").between(
-        Date.valueOf(range.from()), Date.valueOf(range.to())));
-    ctx.replace(AttributionTables.CONTENT_PERFORMANCE,
-        ContentCube.cube(dayTouches, written), range.sqlBetween("date"));
-    ctx.replace(AttributionTables.TOP_CONTENT,
-        ContentCube.topContent(dayTouches, written, content, s.topContent()),
-        range.sqlBetween("date"));
+    writeDays(ctx, range, credits, touches, content, s.topContent());
     ctx.metrics().count("conversions", conversions.where(col("conversion_date").between(
         Date.valueOf(range.from()), Date.valueOf(range.to()))).count());
     touches.unpersist();
     conversions.unpersist();
     credits.unpersist();
+  }
+
+  /** The credits of the range's conversions, and the cube and top content of its days. */
+  private static void writeDays(JobContext ctx, DateRange range, Dataset<Row> credits,
+      Dataset<Row> touches, Dataset<Row> content, int topContent) {
+    Dataset<Row> written = credits.where(col("conversion_date").between(
+        Date.valueOf(range.from()), Date.valueOf(range.to())));
+    ctx.replace(AttributionTables.CREDITS, written, range.sqlBetween("conversion_date"));
+    Dataset<Row> dayTouches = touches.where(col("touch_date").between(
+        Date.valueOf(range.from()), Date.valueOf(range.to())));
+    ctx.replace(AttributionTables.CONTENT_PERFORMANCE,
+        ContentCube.cube(dayTouches, written), range.sqlBetween("date"));
+    ctx.replace(AttributionTables.TOP_CONTENT,
+        ContentCube.topContent(dayTouches, written, content, topContent),
+        range.sqlBetween("date"));
+  }
+
+  /** The exact solution of each date's Markov chain (its period's transitions). */
+  private static Map<LocalDate, MarkovChain.Result> solve(ChannelAttribution periods,
+      DateRange range) {
+    Map<LocalDate, MarkovChain.Result> results = new TreeMap<>();
+    for (LocalDate d : range.days()) {
+      MarkovChain.Result result = periods.chain(d).solve();
+      results.put(d, result);
+      LOG.info("attribution {}: Markov P(conversion) {}, removal effects {}", d,
+          String.format("%.4f", result.conversionProbability()), result.removalEffects());
+    }
+    return results;
+  }
+
+  /** The removal effects of the solved chains as (period_end, state, removal_effect) rows. */
+  private static Dataset<Row> removalEffects(SparkSession spark,
+      Map<LocalDate, MarkovChain.Result> results) {
+    List<Row> effects = new ArrayList<>();
+    results.forEach((d, result) -> result.removalEffects().forEach((k, v) ->
+        effects.add(RowFactory.create(Date.valueOf(d), k, v))));
+    return spark.createDataFrame(effects, new StructType()
+        .add("period_end", DataTypes.DateType).add("state", DataTypes.StringType)
+        .add("removal_effect", DataTypes.DoubleType));
   }
 }

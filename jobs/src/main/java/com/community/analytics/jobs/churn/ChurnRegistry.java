@@ -82,9 +82,12 @@ public final class ChurnRegistry {
     return RowFactory.create(v);
   }
 
-  /** Rewrites the registry. */
+  /**
+   * Rewrites the registry. Not recorded as rows written: the run that adds a version records
+   * that one row, and promotions and rollbacks rewrite the same versions.
+   */
   public void write(List<Row> rows) {
-    ctx.overwrite(ChurnTables.MODELS, ctx.spark().createDataFrame(rows,
+    ctx.writer().overwrite(ChurnTables.MODELS, ctx.spark().createDataFrame(rows,
         ChurnTables.MODELS.schema()));
   }
 

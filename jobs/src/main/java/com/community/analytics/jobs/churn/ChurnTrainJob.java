@@ -18,6 +18,7 @@ import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.spark.DateFrames;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.spark.RowBuilder;
+import com.community.analytics.common.time.DateRange;
 import java.io.IOException;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,45 +138,21 @@ public final class ChurnTrainJob implements Job {
   }
 
   private void train(JobContext ctx, ChurnRegistry registry) throws IOException {
-    SparkSession spark = ctx.spark();
     AppConfig config = ctx.config();
     LocalDate until = ctx.args().requireDates().to();
-    int horizon = config.getInt(HORIZON);
-    List<LocalDate> cutoffs = cutoffs(until, horizon, config.getInt(CUTOFFS),
+    List<LocalDate> cutoffs = cutoffs(until, config.getInt(HORIZON), config.getInt(CUTOFFS),
         config.getInt(STEP));
     if (cutoffs.size() < 3) {
       throw new ConfigException("churn.cutoffs must be at least 3 (train, validation, test)");
     }
-    Object[] cutoffDates = cutoffs.stream().map(Date::valueOf).toArray();
-    Dataset<Row> state = ctx.warehouse().read(SharedTables.USER_STATE)
-        .where(col("as_of_date").isin(cutoffDates));
-    // Features look back LOOKBACK_DAYS from the oldest cutoff; labels look ahead to until.
-    LocalDate earliest = java.util.Collections.min(cutoffs)
-        .minusDays(ChurnFeatures.LOOKBACK_DAYS - 1);
-    Dataset<Row> activity = ctx.warehouse().read(SharedTables.ACTIVITY_DAILY)
-        .where(col("activity_date").between(lit(Date.valueOf(earliest)),
-            lit(Date.valueOf(until))));
-    Dataset<Row> cutoffTable = DateFrames.of(spark, "cutoff", cutoffs);
-    Date test = Date.valueOf(cutoffs.get(0));
-    Date validation = Date.valueOf(cutoffs.get(1));
-    Dataset<Row> labelled = ChurnFeatures.label(ChurnFeatures.build(state, activity, cutoffTable),
-        activity, horizon)
-        .withColumn("split", when(col("cutoff").equalTo(lit(test)), "test")
-            .when(col("cutoff").equalTo(lit(validation)), "validation").otherwise("train"));
-    long rows = ctx.replace(ChurnTables.TRAINING_SET, labelled, "cutoff IN ("
-        + String.join(", ", cutoffs.stream().map(d -> "'" + d + "'").toList()) + ")");
-    if (rows == 0) {
-      throw new IllegalStateException("no training rows: gold.user_state has no members on the "
-          + "cutoffs " + cutoffs + " (run features over those dates first)");
-    }
-
+    writeTrainingSet(ctx, cutoffs, until);
     Dataset<Row> set = ctx.warehouse().read(ChurnTables.TRAINING_SET)
-        .where(col("cutoff").isin(cutoffDates)).cache();
+        .where(col("cutoff").isin(cutoffs.stream().map(Date::valueOf).toArray())).cache();
     Dataset<Row> trainRows = set.where(col("split").equalTo("train"));
-    Dataset<Row> validationRows = set.where(col("split").equalTo("validation"));
     Dataset<Row> testRows = set.where(col("split").equalTo("test"));
-    ChurnTrainer.Trained trained = Phases.run(spark, name(), "train and calibrate", () ->
-        ChurnTrainer.train(trainRows, validationRows, testRows, grid(config)));
+    ChurnTrainer.Trained trained = Phases.run(ctx.spark(), name(), "train and calibrate", () ->
+        ChurnTrainer.train(trainRows, set.where(col("split").equalTo("validation")), testRows,
+            grid(config)));
     LOG.info("churn-train: {} {} test metrics {}", trained.candidate().algorithm(),
         trained.candidate().params(), trained.metrics());
 
@@ -185,35 +161,84 @@ public final class ChurnTrainJob implements Job {
     trained.pipeline().write().overwrite().save(path + "/pipeline");
     trained.calibrator().write().overwrite().save(path + "/calibrator");
     FeatureProfile.of(trainRows).write().mode("overwrite").parquet(path + "/profile");
-
-    Optional<Row> champion = registry.champion();
-    String status;
-    String decision;
-    double newPr = trained.metrics().get("auc_pr");
-    if (champion.isEmpty()) {
-      status = ChurnRegistry.CHAMPION;
-      decision = "first model";
-    } else {
-      Row c = champion.get();
-      double championPr = ChurnTrainer.metrics(ChurnTrainer.calibrate(registry.pipeline(c),
-          registry.calibrator(c), testRows)).get("auc_pr");
-      double tolerance = config.getDouble(TOLERANCE);
-      boolean promote = newPr >= championPr - tolerance;
-      status = promote ? ChurnRegistry.CHAMPION : ChurnRegistry.CHALLENGER;
-      decision = String.format("test AUC-PR %.4f vs champion v%d %.4f on the same test set "
-          + "(tolerance %.3f): %s", newPr, ChurnRegistry.version(c), championPr, tolerance,
-          promote ? "promoted" : "kept as challenger");
-    }
+    Decision decision = decide(registry, trained, testRows, config.getDouble(TOLERANCE));
     set.unpersist();
-    Map<String, Double> metrics = new LinkedHashMap<>(trained.metrics());
-    Row entry = RowBuilder.of(ChurnTables.MODELS.schema()).set("version", version)
+    List<Row> all = registry.versions();
+    all.add(entry(version, until, cutoffs, trained, decision.text(), path));
+    registry.write(all);
+    if (decision.promote()) {
+      registry.promote(version, decision.text());
+    }
+    LOG.info("churn-train: v{} {}: {}", version, decision.promote() ? ChurnRegistry.CHAMPION
+        : ChurnRegistry.CHALLENGER, decision.text());
+    ctx.metrics().count("version", version);
+    ctx.metrics().addWritten(ChurnTables.MODELS.name(), 1);
+  }
+
+  /**
+   * Point-in-time features and labels of every member on each cutoff, split by cutoff: the
+   * newest is the test set, the next the validation set, the rest train.
+   */
+  private static void writeTrainingSet(JobContext ctx, List<LocalDate> cutoffs,
+      LocalDate until) {
+    int horizon = ctx.config().getInt(HORIZON);
+    Dataset<Row> state = ctx.warehouse().read(SharedTables.USER_STATE)
+        .where(col("as_of_date").isin(cutoffs.stream().map(Date::valueOf).toArray()));
+    // Features look back LOOKBACK_DAYS from the oldest cutoff; labels look ahead to until.
+    LocalDate earliest = java.util.Collections.min(cutoffs)
+        .minusDays(ChurnFeatures.LOOKBACK_DAYS - 1);
+    Dataset<Row> activity = ctx.warehouse().read(SharedTables.ACTIVITY_DAILY)
+        .where(col("activity_date").between(lit(Date.valueOf(earliest)),
+            lit(Date.valueOf(until))));
+    Dataset<Row> labelled = ChurnFeatures.label(ChurnFeatures.build(state, activity,
+            DateFrames.of(ctx.spark(), "cutoff", cutoffs)), activity, horizon)
+        .withColumn("split", when(col("cutoff").equalTo(lit(Date.valueOf(cutoffs.get(0)))),
+            "test").when(col("cutoff").equalTo(lit(Date.valueOf(cutoffs.get(1)))),
+            "validation").otherwise("train"));
+    long rows = ctx.replace(ChurnTables.TRAINING_SET, labelled, "cutoff IN ("
+        + DateRange.sqlList(cutoffs) + ")");
+    if (rows == 0) {
+      throw new IllegalStateException("no training rows: gold.user_state has no members on the "
+          + "cutoffs " + cutoffs + " (run features over those dates first)");
+    }
+  }
+
+  /** Whether the new model becomes champion, and why. */
+  private record Decision(boolean promote, String text) {}
+
+  /**
+   * The first model is champion; a later one is promoted when its test AUC-PR is at least the
+   * champion's on the same test rows, less the tolerance.
+   */
+  private static Decision decide(ChurnRegistry registry, ChurnTrainer.Trained trained,
+      Dataset<Row> testRows, double tolerance) throws IOException {
+    Optional<Row> champion = registry.champion();
+    if (champion.isEmpty()) {
+      return new Decision(true, "first model");
+    }
+    Row c = champion.get();
+    double newPr = trained.metrics().get("auc_pr");
+    double championPr = ChurnTrainer.metrics(ChurnTrainer.calibrate(registry.pipeline(c),
+        registry.calibrator(c), testRows)).get("auc_pr");
+    boolean promote = newPr >= championPr - tolerance;
+    return new Decision(promote, String.format("test AUC-PR %.4f vs champion v%d %.4f on the "
+        + "same test set (tolerance %.3f): %s", newPr, ChurnRegistry.version(c), championPr,
+        tolerance, promote ? "promoted" : "kept as challenger"));
+  }
+
+  /** The registry row of a new version, entered as a challenger. */
+  private static Row entry(int version, LocalDate until, List<LocalDate> cutoffs,
+      ChurnTrainer.Trained trained, String decision, String path) {
+    return RowBuilder.of(ChurnTables.MODELS.schema()).set("version", version)
         .set("trained_at", Timestamp.from(Instant.now())).set("data_until", Date.valueOf(until))
         .set("train_cutoffs", scala.collection.JavaConverters.asScalaBuffer(
             cutoffs.subList(2, cutoffs.size()).stream().map(Date::valueOf).toList()).toList())
-        .set("validation_cutoff", validation).set("test_cutoff", test)
+        .set("validation_cutoff", Date.valueOf(cutoffs.get(1)))
+        .set("test_cutoff", Date.valueOf(cutoffs.get(0)))
         .set("algorithm", trained.candidate().algorithm())
         .set("params", scala.collection.JavaConverters.mapAsScalaMap(trained.candidate().params()))
-        .set("metrics", scala.collection.JavaConverters.mapAsScalaMap(metrics))
+        .set("metrics", scala.collection.JavaConverters.mapAsScalaMap(
+            new LinkedHashMap<>(trained.metrics())))
         .set("features", scala.collection.JavaConverters.asScalaBuffer(
             ChurnFeatures.numericFeatures()).toList())
         .set("importances", scala.collection.JavaConverters.mapAsScalaMap(trained.importances()))
@@ -221,15 +246,6 @@ public final class ChurnTrainJob implements Job {
             .toList())
         .set("status", ChurnRegistry.CHALLENGER).set("decision", decision).set("path", path)
         .build();
-    List<Row> all = registry.versions();
-    all.add(entry);
-    registry.write(all);
-    if (ChurnRegistry.CHAMPION.equals(status)) {
-      registry.promote(version, decision);
-    }
-    LOG.info("churn-train: v{} {}: {}", version, status, decision);
-    ctx.metrics().count("version", version);
-    ctx.metrics().addWritten(ChurnTables.MODELS.name(), 1);
   }
 
   @SuppressWarnings("unchecked")

@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
@@ -85,43 +86,16 @@ public final class UserState {
    */
   public static Dataset<Row> advance(Dataset<Row> previous, Dataset<Row> activity,
       Dataset<Row> users, LocalDate from, LocalDate to) {
-    Column first = lit(Date.valueOf(from));
-    Column end = lit(Date.valueOf(to));
-    Dataset<Row> p = prefix(previous, "p_");
-    Dataset<Row> inRange = activity.where(col("activity_date").between(first, end));
-    // A member's first day: the range's first day if it has a previous state, else its first
-    // event or registration in the range (registered earlier without a state: the first day).
-    Dataset<Row> starts = p.select(col("p_user_id").as("user_id"), first.as("start"))
-        .union(inRange.groupBy("user_id").agg(min("activity_date").as("start")))
-        .union(users.where(col("u_registered").leq(end)).select(col("user_id"),
-            greatest(col("u_registered"), first).as("start")))
-        .groupBy("user_id").agg(min("start").as("start"));
-    Dataset<Row> grid = starts.select(col("user_id"),
-        explode(sequence(col("start"), end)).as("as_of_date"));
-    Dataset<Row> dense = grid
-        .join(prefix(inRange, "t_"), onDay("t_", 0), "left")
-        .join(prefix(activity.select("user_id", "activity_date", "is_active"), "w7_"),
-            onDay("w7_", 7), "left")
-        .join(prefix(activity.select("user_id", "activity_date", "is_active", "events",
-            "content_interactions", "n_share", "n_push_sent", "n_push_open"), "w30_"),
-            onDay("w30_", 30), "left")
-        .join(prefix(activity.select("user_id", "activity_date", "is_active", "gmv"), "w90_"),
-            onDay("w90_", 90), "left")
-        .join(p, col("user_id").equalTo(col("p_user_id")), "left")
-        .join(users, JoinKeys.on("user_id"), "left");
-
     WindowSpec byDay = Window.partitionBy("user_id").orderBy("as_of_date");
     WindowSpec upToDay = byDay.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     WindowSpec beforeDay = byDay.rowsBetween(Window.unboundedPreceding(), -1);
     Column active = coalesce(col("t_is_active"), lit(false));
-    Column bought = coalesce(col("t_n_purchase"), lit(0L)).gt(0);
     Column day = col("as_of_date");
-
-    Dataset<Row> withGap = dense
+    Dataset<Row> withGap = dense(prefix(previous, "p_"), activity, users, from, to)
         .withColumn("prior_active", coalesce(max(when(active, day)).over(beforeDay),
             col("p_last_active_date")))
         .withColumn("gap_here", when(active, datediff(day, col("prior_active"))));
-    return withGap.select(
+    List<Column> state = new ArrayList<>(List.of(
         col("user_id"),
         day,
         coalesce(col("u_registered"), col("p_registered_date"),
@@ -133,6 +107,47 @@ public final class UserState {
             .as("last_active_date"),
         coalesce(last(col("gap_here"), true).over(upToDay), col("p_previous_active_gap_days"))
             .as("previous_active_gap_days"),
+        coalesce(last(col("t_membership_tier_set"), true).over(upToDay),
+            col("p_membership_tier"), col("u_tier"), lit("basic")).as("membership_tier"),
+        col("u_followers").as("follower_count")));
+    state.addAll(activityCounts(active, upToDay));
+    state.addAll(purchasesAndCounts(day, upToDay));
+    return withGap.select(state.toArray(new Column[0])).selectExpr(stateColumns());
+  }
+
+  /**
+   * Each (member, day) of the range from the member's first day, beside the day's activity
+   * ({@code t_}), the activity leaving the 7, 30 and 90-day windows ({@code w7_ w30_ w90_}),
+   * the previous state ({@code p_}) and the users snapshot ({@code u_}).
+   */
+  private static Dataset<Row> dense(Dataset<Row> p, Dataset<Row> activity, Dataset<Row> users,
+      LocalDate from, LocalDate to) {
+    Column first = lit(Date.valueOf(from));
+    Column end = lit(Date.valueOf(to));
+    Dataset<Row> inRange = activity.where(col("activity_date").between(first, end));
+    // A member's first day: the range's first day if it has a previous state, else its first
+    // event or registration in the range (registered earlier without a state: the first day).
+    Dataset<Row> starts = p.select(col("p_user_id").as("user_id"), first.as("start"))
+        .union(inRange.groupBy("user_id").agg(min("activity_date").as("start")))
+        .union(users.where(col("u_registered").leq(end)).select(col("user_id"),
+            greatest(col("u_registered"), first).as("start")))
+        .groupBy("user_id").agg(min("start").as("start"));
+    return starts.select(col("user_id"), explode(sequence(col("start"), end)).as("as_of_date"))
+        .join(prefix(inRange, "t_"), onDay("t_", 0), "left")
+        .join(prefix(activity.select("user_id", "activity_date", "is_active"), "w7_"),
+            onDay("w7_", 7), "left")
+        .join(prefix(activity.select("user_id", "activity_date", "is_active", "events",
+            "content_interactions", "n_share", "n_push_sent", "n_push_open"), "w30_"),
+            onDay("w30_", 30), "left")
+        .join(prefix(activity.select("user_id", "activity_date", "is_active", "gmv"), "w90_"),
+            onDay("w90_", 90), "left")
+        .join(p, col("user_id").equalTo(col("p_user_id")), "left")
+        .join(users, JoinKeys.on("user_id"), "left");
+  }
+
+  /** Active days ever and in the 7, 30 and 90-day windows; 30-day sums of engagement. */
+  private static List<Column> activityCounts(Column active, WindowSpec upToDay) {
+    return List.of(
         carried("active_days", count(active, upToDay)).as("active_days"),
         carried("active_days_7", sum(flagged(active).minus(flagged(flag("w7_is_active"))))
             .over(upToDay)).as("active_days_7"),
@@ -147,7 +162,13 @@ public final class UserState {
         carried("push_sent_30", rolling("t_n_push_sent", "w30_n_push_sent", upToDay))
             .as("push_sent_30"),
         carried("push_open_30", rolling("t_n_push_open", "w30_n_push_open", upToDay))
-            .as("push_open_30"),
+            .as("push_open_30"));
+  }
+
+  /** Purchases, GMV (ever and 90 days), refunds, and the other cumulative counts. */
+  private static List<Column> purchasesAndCounts(Column day, WindowSpec upToDay) {
+    Column bought = coalesce(col("t_n_purchase"), lit(0L)).gt(0);
+    return List.of(
         coalesce(col("p_gmv_90"), lit(0).cast(MONEY)).plus(sum(coalesce(col("t_gmv"),
             lit(0).cast(MONEY)).minus(coalesce(col("w90_gmv"), lit(0).cast(MONEY))))
             .over(upToDay)).cast(MONEY).as("gmv_90"),
@@ -164,11 +185,7 @@ public final class UserState {
             upToDay)).cast(MONEY).as("refund_amount"),
         carried("complaints", sumOf("t_n_complaint", upToDay)).as("complaints"),
         carried("posts", sumOf("t_n_post", upToDay)).as("posts"),
-        carried("original_posts", sumOf("t_original_posts", upToDay)).as("original_posts"),
-        coalesce(last(col("t_membership_tier_set"), true).over(upToDay),
-            col("p_membership_tier"), col("u_tier"), lit("basic")).as("membership_tier"),
-        col("u_followers").as("follower_count"))
-        .selectExpr(stateColumns());
+        carried("original_posts", sumOf("t_original_posts", upToDay)).as("original_posts"));
   }
 
   /** Joins the grid's (member, day) to the prefixed activity of {@code days} before the day. */

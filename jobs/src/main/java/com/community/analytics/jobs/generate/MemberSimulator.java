@@ -73,139 +73,181 @@ final class MemberSimulator implements Serializable {
   List<Row> simulate(long member) {
     SplittableRandom rng = new SplittableRandom(Sampling.mix(s.seed(), member));
     String uid = userId(member);
-    int days = s.days();
-    double regDay = rng.nextDouble() < 0.4 ? rng.nextDouble() * 7 : rng.nextDouble() * days;
+    double regDay = rng.nextDouble() < 0.4 ? rng.nextDouble() * 7 : rng.nextDouble() * s.days();
     regDay = Math.floor(regDay) + hourFraction(rng);
     double engagement = Sampling.gamma(rng, 2, 2);
     double lifetime = Sampling.exponential(rng, 1 / s.meanLifetimeDays());
-    String platform = PLATFORMS[rng.nextInt(PLATFORMS.length)];
+    rng.nextInt(PLATFORMS.length); // a draw kept so every member's later draws stay the same
     int favouriteTopic = rng.nextInt(World.TOPICS.length);
     long followers = followers(rng);
-    int tier = 0;
 
     // Purchases: BG/NBD from the first purchase; spend Gamma-Gamma.
-    List<Double> purchases = new ArrayList<>();
     double lambda = Sampling.gamma(rng, s.bgR(), s.bgAlpha());
     double dropout = Sampling.beta(rng, s.bgA(), s.bgB());
     double spendRate = Sampling.gamma(rng, s.ggQ(), s.ggGamma());
     boolean buyer = rng.nextDouble() < s.buyerShare();
-    double purchaseDeath = Double.NaN;
-    if (buyer) {
-      double t = regDay + Sampling.exponential(rng, 1 / 5.0);
-      if (t < days) {
-        purchases.add(t);
-        while (true) {
-          // At most one purchase a day: a member who bought today buys again from tomorrow
-          // on (the rate is memoryless, so the wait restarts at midnight). This keeps the
-          // process measurable at date granularity: distinct purchase days are purchases.
-          double next = t + Sampling.exponential(rng, lambda);
-          t = Math.floor(next) == Math.floor(t)
-              ? Math.floor(t) + 1 + Sampling.exponential(rng, lambda) : next;
-          if (t >= days) {
-            break;
-          }
-          purchases.add(t);
-          if (rng.nextDouble() < dropout) {
-            purchaseDeath = t;
-            break;
-          }
-        }
-      }
+    Purchases purchases = buyer ? purchases(rng, regDay, lambda, dropout)
+        : new Purchases(List.of(), Double.NaN);
+    double lastPurchase = purchases.days().isEmpty() ? regDay
+        : purchases.days().get(purchases.days().size() - 1);
+    Life life = new Life(member, uid, regDay, engagement, favouriteTopic,
+        Math.max(regDay + lifetime, lastPurchase));
+    life.evs.add(new Ev(regDay, "register").put("channel", pick(rng, World.CHANNELS)));
+    for (int d = (int) regDay; d < s.days() && d <= life.activityEnd; d++) {
+      day(rng, life, d);
     }
-    double lastPurchase = purchases.isEmpty() ? regDay : purchases.get(purchases.size() - 1);
-    double activityEnd = Math.max(regDay + lifetime, lastPurchase);
-
-    List<Ev> evs = new ArrayList<>();
-    evs.add(new Ev(regDay, "register").put("channel", pick(rng, World.CHANNELS)));
-    Map<String, String> variants = new LinkedHashMap<>();
-    int sessionSeq = 0;
-    for (int d = (int) regDay; d < days && d <= activityEnd; d++) {
-      double left = activityEnd - d;
-      double decay = left < DECAY_DAYS ? Math.max(0.05, left / DECAY_DAYS) : 1.0;
-      double pActive = Math.min(0.85, 0.45 * engagement) * decay;
-      if (rng.nextDouble() < 0.3) {
-        double at = d + (rng.nextBoolean() ? 10 : 19) / 24.0;
-        if (at > regDay) {
-          String pushContent = content(rng, d, favouriteTopic);
-          evs.add(new Ev(at, "push_sent").put("content_id", pushContent).put("channel", "push"));
-          if (rng.nextDouble() < 0.25 * decay) {
-            double open = at + rng.nextDouble() * 0.05;
-            evs.add(new Ev(open, "push_open").put("content_id", pushContent)
-                .put("channel", "push"));
-            evs.add(view(rng, open + 0.001, pushContent, "push", null));
-          }
-        }
-      }
-      if (rng.nextDouble() >= pActive) {
-        continue;
-      }
-      int sessions = 1 + (rng.nextDouble() < 0.35 * engagement ? 1 : 0);
-      for (int k = 0; k < sessions; k++) {
-        double start = d + hourFraction(rng);
-        if (start < regDay) {
-          continue;
-        }
-        String sid = uid + "-s" + (++sessionSeq);
-        evs.add(new Ev(start, "login").put("session_id", sid));
-        double t = start;
-        for (World.Experiment e : world.experiments) {
-          if (d >= e.firstDay() && d <= e.lastDay() && !variants.containsKey(e.id())
-              && rng.nextDouble() < 0.8) {
-            String variant = (Sampling.mix(s.seed() + e.id().hashCode(), member) & 1) == 0
-                ? "control" : "treatment";
-            variants.put(e.id(), variant);
-            evs.add(new Ev(t, "experiment_exposure").put("session_id", sid)
-                .put("experiment_id", e.id()).put("variant", variant));
-          }
-        }
-        double clickLift = effect(variants, d, "click");
-        double shareLift = effect(variants, d, "share");
-        int views = 1 + Sampling.poisson(rng, 2.5 * engagement);
-        for (int v = 0; v < views; v++) {
-          t += rng.nextDouble() * 0.004;
-          String cid = content(rng, d, favouriteTopic);
-          String channel = World.CHANNELS[Sampling.weighted(rng, World.CHANNEL_REACH)];
-          evs.add(view(rng, t, cid, channel, sid));
-          interact(rng, evs, t, cid, channel, sid, "click", 0.25 * clickLift);
-          interact(rng, evs, t, cid, channel, sid, "like", 0.15);
-          interact(rng, evs, t, cid, channel, sid, "comment", 0.04);
-          interact(rng, evs, t, cid, channel, sid, "collect", 0.05);
-          interact(rng, evs, t, cid, channel, sid, "share", 0.03 * shareLift);
-        }
-        if (rng.nextDouble() < 0.06) {
-          evs.add(new Ev(t + 0.001, "post").put("session_id", sid)
-              .put("properties", Map.of("is_original", String.valueOf(rng.nextDouble() < 0.7))));
-        }
-        if (rng.nextDouble() < 0.2) {
-          evs.add(new Ev(start + 0.0005, "checkin").put("session_id", sid));
-        }
-        if (rng.nextDouble() < 0.05) {
-          evs.add(new Ev(t + 0.0007, "follow").put("session_id", sid)
-              .put("properties", Map.of("followee_id", userId(rng.nextInt(s.members())))));
-        }
-      }
-      if (rng.nextDouble() < 0.004) {
-        evs.add(new Ev(d + hourFraction(rng), "complaint")
-            .put("properties", Map.of("reason", pick(rng, new String[] {"delivery", "quality",
-                "service", "spam"}))));
-      }
-      if (tier < 2 && rng.nextDouble() < 0.006) {
-        tier++;
-        evs.add(new Ev(d + hourFraction(rng), "membership_change")
-            .put("properties", Map.of("tier", TIERS[tier])));
-      }
-    }
-    for (int i = 0; i < purchases.size(); i++) {
-      addPurchase(rng, evs, uid, i, purchases.get(i), spendRate);
+    for (int i = 0; i < purchases.days().size(); i++) {
+      addPurchase(rng, life.evs, uid, i, purchases.days().get(i), spendRate);
     }
 
     List<Row> rows = new ArrayList<>();
-    deliver(rng, uid, evs, rows);
+    deliver(rng, uid, life.evs, rows);
     rows.add(RowFactory.create("users", date((int) regDay).toString(),
         userJson(uid, regDay, followers, rng), "valid", false, null, null));
-    rows.add(RowFactory.create("truth", null, truthJson(uid, regDay, activityEnd, lambda, dropout,
-        spendRate, purchases, purchaseDeath, engagement, followers), "truth", false, null, null));
+    rows.add(RowFactory.create("truth", null, truthJson(uid, regDay, life.activityEnd, lambda,
+        dropout, spendRate, purchases.days(), purchases.death(), engagement, followers), "truth",
+        false, null, null));
     return rows;
+  }
+
+  /** A member's purchase times, and when it stopped buying (NaN: still buying at the end). */
+  private record Purchases(List<Double> days, double death) {}
+
+  /** The purchase process of a buyer: BG/NBD from a first purchase soon after registering. */
+  private Purchases purchases(SplittableRandom rng, double regDay, double lambda,
+      double dropout) {
+    List<Double> purchases = new ArrayList<>();
+    double t = regDay + Sampling.exponential(rng, 1 / 5.0);
+    if (t >= s.days()) {
+      return new Purchases(purchases, Double.NaN);
+    }
+    purchases.add(t);
+    while (true) {
+      // At most one purchase a day: a member who bought today buys again from tomorrow on
+      // (the rate is memoryless, so the wait restarts at midnight). This keeps the process
+      // measurable at date granularity: distinct purchase days are purchases.
+      double next = t + Sampling.exponential(rng, lambda);
+      t = Math.floor(next) == Math.floor(t)
+          ? Math.floor(t) + 1 + Sampling.exponential(rng, lambda) : next;
+      if (t >= s.days()) {
+        return new Purchases(purchases, Double.NaN);
+      }
+      purchases.add(t);
+      if (rng.nextDouble() < dropout) {
+        return new Purchases(purchases, t);
+      }
+    }
+  }
+
+  /** One member's traits and what has happened so far, while its days are simulated. */
+  private static final class Life {
+    final long member;
+    final String uid;
+    final double regDay;
+    final double engagement;
+    final int favouriteTopic;
+    final double activityEnd;
+    final List<Ev> evs = new ArrayList<>();
+    final Map<String, String> variants = new LinkedHashMap<>();
+    int sessionSeq;
+    int tier;
+
+    Life(long member, String uid, double regDay, double engagement, int favouriteTopic,
+        double activityEnd) {
+      this.member = member;
+      this.uid = uid;
+      this.regDay = regDay;
+      this.engagement = engagement;
+      this.favouriteTopic = favouriteTopic;
+      this.activityEnd = activityEnd;
+    }
+  }
+
+  /**
+   * Day {@code d}: pushes (and their opens), then, if the member is active, its sessions and
+   * the day's rare events; activity fades over the last {@code DECAY_DAYS} of the member's life.
+   */
+  private void day(SplittableRandom rng, Life life, int d) {
+    double left = life.activityEnd - d;
+    double decay = left < DECAY_DAYS ? Math.max(0.05, left / DECAY_DAYS) : 1.0;
+    double pActive = Math.min(0.85, 0.45 * life.engagement) * decay;
+    if (rng.nextDouble() < 0.3) {
+      double at = d + (rng.nextBoolean() ? 10 : 19) / 24.0;
+      if (at > life.regDay) {
+        String pushContent = content(rng, d, life.favouriteTopic);
+        life.evs.add(new Ev(at, "push_sent").put("content_id", pushContent)
+            .put("channel", "push"));
+        if (rng.nextDouble() < 0.25 * decay) {
+          double open = at + rng.nextDouble() * 0.05;
+          life.evs.add(new Ev(open, "push_open").put("content_id", pushContent)
+              .put("channel", "push"));
+          life.evs.add(view(rng, open + 0.001, pushContent, "push", null));
+        }
+      }
+    }
+    if (rng.nextDouble() >= pActive) {
+      return;
+    }
+    int sessions = 1 + (rng.nextDouble() < 0.35 * life.engagement ? 1 : 0);
+    for (int k = 0; k < sessions; k++) {
+      double start = d + hourFraction(rng);
+      if (start >= life.regDay) {
+        session(rng, life, d, start);
+      }
+    }
+    if (rng.nextDouble() < 0.004) {
+      life.evs.add(new Ev(d + hourFraction(rng), "complaint")
+          .put("properties", Map.of("reason", pick(rng, new String[] {"delivery", "quality",
+              "service", "spam"}))));
+    }
+    if (life.tier < 2 && rng.nextDouble() < 0.006) {
+      life.tier++;
+      life.evs.add(new Ev(d + hourFraction(rng), "membership_change")
+          .put("properties", Map.of("tier", TIERS[life.tier])));
+    }
+  }
+
+  /** A session from {@code start}: login, experiment exposures, views and what follows them. */
+  private void session(SplittableRandom rng, Life life, int d, double start) {
+    List<Ev> evs = life.evs;
+    String sid = life.uid + "-s" + (++life.sessionSeq);
+    evs.add(new Ev(start, "login").put("session_id", sid));
+    double t = start;
+    for (World.Experiment e : world.experiments) {
+      if (d >= e.firstDay() && d <= e.lastDay() && !life.variants.containsKey(e.id())
+          && rng.nextDouble() < 0.8) {
+        String variant = (Sampling.mix(s.seed() + e.id().hashCode(), life.member) & 1) == 0
+            ? "control" : "treatment";
+        life.variants.put(e.id(), variant);
+        evs.add(new Ev(t, "experiment_exposure").put("session_id", sid)
+            .put("experiment_id", e.id()).put("variant", variant));
+      }
+    }
+    double clickLift = effect(life.variants, d, "click");
+    double shareLift = effect(life.variants, d, "share");
+    int views = 1 + Sampling.poisson(rng, 2.5 * life.engagement);
+    for (int v = 0; v < views; v++) {
+      t += rng.nextDouble() * 0.004;
+      String cid = content(rng, d, life.favouriteTopic);
+      String channel = World.CHANNELS[Sampling.weighted(rng, World.CHANNEL_REACH)];
+      evs.add(view(rng, t, cid, channel, sid));
+      interact(rng, evs, t, cid, channel, sid, "click", 0.25 * clickLift);
+      interact(rng, evs, t, cid, channel, sid, "like", 0.15);
+      interact(rng, evs, t, cid, channel, sid, "comment", 0.04);
+      interact(rng, evs, t, cid, channel, sid, "collect", 0.05);
+      interact(rng, evs, t, cid, channel, sid, "share", 0.03 * shareLift);
+    }
+    if (rng.nextDouble() < 0.06) {
+      evs.add(new Ev(t + 0.001, "post").put("session_id", sid)
+          .put("properties", Map.of("is_original", String.valueOf(rng.nextDouble() < 0.7))));
+    }
+    if (rng.nextDouble() < 0.2) {
+      evs.add(new Ev(start + 0.0005, "checkin").put("session_id", sid));
+    }
+    if (rng.nextDouble() < 0.05) {
+      evs.add(new Ev(t + 0.0007, "follow").put("session_id", sid)
+          .put("properties", Map.of("followee_id", userId(rng.nextInt(s.members())))));
+    }
   }
 
   private void addPurchase(SplittableRandom rng, List<Ev> evs, String uid, int n, double at,

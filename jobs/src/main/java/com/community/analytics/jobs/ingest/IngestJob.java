@@ -145,15 +145,9 @@ public final class IngestJob implements Job {
     Instant earliestTime = earliest.atStartOfDay(zone).toInstant();
     List<RawLake.Folder> userFolders = snapshotFolders(lake, dates, "users");
     List<RawLake.Folder> contentFolders = snapshotFolders(lake, dates, "content");
-    Dataset<Row> users = parseSnapshots(lake, userFolders, new DimensionParser(
-        SilverTables.USERS, new DimensionParser.Rules(Set.of("user_id", "registered_at"),
-            Set.of("gender", "membership_tier"), Map.of(), USER_RANGES, earliestTime)));
-    Dataset<Row> content = parseSnapshots(lake, contentFolders, new DimensionParser(
-        SilverTables.CONTENT, new DimensionParser.Rules(Set.of("content_id", "content_type"),
-            Set.of("content_type", "origin", "topic"), Map.of(
-                "content_type", Set.copyOf(config.getList(CONTENT_TYPES)),
-                "origin", Set.copyOf(config.getList(CONTENT_ORIGINS))), Map.of(),
-            earliestTime)));
+    Dataset<Row> users = parseSnapshots(lake, userFolders, usersParser(earliestTime));
+    Dataset<Row> content = parseSnapshots(lake, contentFolders,
+        contentParser(config, earliestTime));
     try {
       List<DataQuality.Count> eventCounts = new ArrayList<>();
       long rejected = ingestEvents(ctx, dates, folders, parsed, eventCounts);
@@ -167,13 +161,8 @@ public final class IngestJob implements Job {
           dates.sqlBetween("run_date"));
       long eventRejects = Phases.run(spark, name(), "count quarantined events",
           () -> quarantinedEvents(ctx, dates));
-      ctx.metrics().count("quarantined", eventRejects);
       ctx.metrics().count("dimension_rows_quarantined", quarantined - eventRejects);
-      RunMetrics m = ctx.metrics();
-      LOG.info("ingest {}: read {} = accepted {} + duplicates {} + quarantined {}", dates,
-          m.rowsRead(), m.counts().get("accepted"), m.counts().get("duplicates"), eventRejects);
-      Reconciliation.check(m.rowsRead(), m.counts().get("accepted"),
-          m.counts().get("duplicates"), eventRejects, rejected);
+      reconcile(ctx.metrics(), dates, eventRejects, rejected);
       List<Row> quality = new ArrayList<>(DataQuality.rows(ctx.runId(), started, "events",
           DataQuality.EVENT_RULES, completion(listed), eventCounts));
       quality.addAll(DataQuality.rows(ctx.runId(), started, "users", DataQuality.SNAPSHOT_RULES,
@@ -187,6 +176,34 @@ public final class IngestJob implements Job {
       users.unpersist();
       content.unpersist();
     }
+  }
+
+  /** What a users snapshot row must hold: its keys, enums and integer ranges. */
+  private static DimensionParser usersParser(Instant earliestTime) {
+    return new DimensionParser(SilverTables.USERS, new DimensionParser.Rules(
+        Set.of("user_id", "registered_at"), Set.of("gender", "membership_tier"), Map.of(),
+        USER_RANGES, earliestTime));
+  }
+
+  /** What a content snapshot row must hold: its keys, and the configured types and origins. */
+  private static DimensionParser contentParser(AppConfig config, Instant earliestTime) {
+    return new DimensionParser(SilverTables.CONTENT, new DimensionParser.Rules(
+        Set.of("content_id", "content_type"), Set.of("content_type", "origin", "topic"),
+        Map.of("content_type", Set.copyOf(config.getList(CONTENT_TYPES)),
+            "origin", Set.copyOf(config.getList(CONTENT_ORIGINS))), Map.of(), earliestTime));
+  }
+
+  /**
+   * Rows read = accepted + duplicates + quarantined, with the rejects counted back from
+   * ops.quarantine ({@code eventRejects}) and as the validation saw them ({@code rejected}).
+   */
+  private static void reconcile(RunMetrics m, DateRange dates, long eventRejects,
+      long rejected) {
+    m.count("quarantined", eventRejects);
+    LOG.info("ingest {}: read {} = accepted {} + duplicates {} + quarantined {}", dates,
+        m.rowsRead(), m.counts().get("accepted"), m.counts().get("duplicates"), eventRejects);
+    Reconciliation.check(m.rowsRead(), m.counts().get("accepted"),
+        m.counts().get("duplicates"), eventRejects, rejected);
   }
 
   private List<RawLake.Folder> eventFolders(RawLake lake, DateRange dates, AppConfig config) {

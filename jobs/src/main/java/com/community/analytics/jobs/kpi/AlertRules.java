@@ -70,48 +70,11 @@ public final class AlertRules {
     List<Alert> alerts = new ArrayList<>();
     LocalDate d = health.date();
     for (KpiBoard.Line line : board) {
-      if (!line.date().equals(d)) {
-        continue;
-      }
-      if (line.kpi() == Kpi.COMPLAINTS && line.value() != null
-          && line.value() > s.complaintsPerDay()) {
-        alerts.add(new Alert(d, 1, "complaints_per_day", line.kpi().id(), line.value(),
-            (double) s.complaintsPerDay(), String.format("%.0f complaints on %s, above %d",
-                line.value(), d, s.complaintsPerDay())));
-      }
-      if (line.kpi() == Kpi.CONVERSION_RATE && line.value() != null
-          && line.trailingMean() != null) {
-        double floor = line.trailingMean() * (1 - s.conversionDrop());
-        if (line.value() < floor) {
-          alerts.add(new Alert(d, 2, "conversion_drop", line.kpi().id(), line.value(), floor,
-              String.format("conversion rate %.4f on %s is %.1f%% below its trailing mean %.4f "
-                  + "(alert beyond %.1f%%)", line.value(), d,
-                  -100 * line.changeVsTrailingMean(), line.trailingMean(),
-                  100 * s.conversionDrop())));
-        }
-      }
-      if (KpiTarget.RED.equals(line.status()) && !KpiTarget.RED.equals(line.previousStatus())) {
-        alerts.add(new Alert(d, 2, "kpi_turned_red", line.kpi().id(), line.value(),
-            line.target().redBeyond(), String.format("%s turned red on %s: %s against target "
-                + "%s (red beyond %s; %s the day before)", line.kpi().id(), d,
-                fmt(line.value()), fmt(line.target().target()),
-                fmt(line.target().redBeyond()), line.previousStatus())));
+      if (line.date().equals(d)) {
+        alerts.addAll(kpiAlerts(line, s));
       }
     }
-    String folder = health.folder();
-    if (!health.folderExists()) {
-      alerts.add(new Alert(d, 3, "raw_folder_missing", folder, null, null,
-          "raw event folder of " + d + " is missing: " + folder));
-    } else {
-      if (health.dataFiles() == 0) {
-        alerts.add(new Alert(d, 3, "raw_folder_empty", folder, 0.0, null,
-            "raw event folder of " + d + " holds no data files: " + folder));
-      }
-      if (!health.successMarker()) {
-        alerts.add(new Alert(d, 3, "raw_success_missing", folder, null, null,
-            "raw event folder of " + d + " has no _SUCCESS marker (incomplete?): " + folder));
-      }
-    }
+    alerts.addAll(folderAlerts(health));
     if (health.ingested() != null) {
       alerts.addAll(ingestAlerts(health, s));
     }
@@ -126,6 +89,58 @@ public final class AlertRules {
                 s.churnPsi())));
       }
     });
+    return alerts;
+  }
+
+  /** The alerts one KPI line of the date raises: complaints, conversion drop, turned red. */
+  private static List<Alert> kpiAlerts(KpiBoard.Line line, KpiSettings.Alerts s) {
+    List<Alert> alerts = new ArrayList<>();
+    LocalDate d = line.date();
+    if (line.kpi() == Kpi.COMPLAINTS && line.value() != null
+        && line.value() > s.complaintsPerDay()) {
+      alerts.add(new Alert(d, 1, "complaints_per_day", line.kpi().id(), line.value(),
+          (double) s.complaintsPerDay(), String.format("%.0f complaints on %s, above %d",
+              line.value(), d, s.complaintsPerDay())));
+    }
+    if (line.kpi() == Kpi.CONVERSION_RATE && line.value() != null
+        && line.trailingMean() != null) {
+      double floor = line.trailingMean() * (1 - s.conversionDrop());
+      if (line.value() < floor) {
+        alerts.add(new Alert(d, 2, "conversion_drop", line.kpi().id(), line.value(), floor,
+            String.format("conversion rate %.4f on %s is %.1f%% below its trailing mean %.4f "
+                + "(alert beyond %.1f%%)", line.value(), d,
+                -100 * line.changeVsTrailingMean(), line.trailingMean(),
+                100 * s.conversionDrop())));
+      }
+    }
+    if (KpiTarget.RED.equals(line.status()) && !KpiTarget.RED.equals(line.previousStatus())) {
+      alerts.add(new Alert(d, 2, "kpi_turned_red", line.kpi().id(), line.value(),
+          line.target().redBeyond(), String.format("%s turned red on %s: %s against target "
+              + "%s (red beyond %s; %s the day before)", line.kpi().id(), d,
+              fmt(line.value()), fmt(line.target().target()),
+              fmt(line.target().redBeyond()), line.previousStatus())));
+    }
+    return alerts;
+  }
+
+  /** Missing folder, no data files, no _SUCCESS marker. */
+  private static List<Alert> folderAlerts(DataHealth health) {
+    List<Alert> alerts = new ArrayList<>();
+    LocalDate d = health.date();
+    String folder = health.folder();
+    if (!health.folderExists()) {
+      alerts.add(new Alert(d, 3, "raw_folder_missing", folder, null, null,
+          "raw event folder of " + d + " is missing: " + folder));
+      return alerts;
+    }
+    if (health.dataFiles() == 0) {
+      alerts.add(new Alert(d, 3, "raw_folder_empty", folder, 0.0, null,
+          "raw event folder of " + d + " holds no data files: " + folder));
+    }
+    if (!health.successMarker()) {
+      alerts.add(new Alert(d, 3, "raw_success_missing", folder, null, null,
+          "raw event folder of " + d + " has no _SUCCESS marker (incomplete?): " + folder));
+    }
     return alerts;
   }
 

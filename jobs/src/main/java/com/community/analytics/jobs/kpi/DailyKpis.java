@@ -49,10 +49,19 @@ public final class DailyKpis {
     Column inRange = col("date").between(Date.valueOf(from), Date.valueOf(to));
     Dataset<Row> dates = spark.sql("SELECT explode(sequence(DATE'" + from + "', DATE'" + to
         + "')) AS date");
+    Dataset<Row> wide = dates.join(daily(activity, s, inRange), "date", "left")
+        .join(mau(activity, s, from, to), "date", "left")
+        .join(retention(activity, 1, inRange), "date", "left")
+        .join(retention(activity, 7, inRange), "date", "left")
+        .join(couponRoi(events, inRange), "date", "left");
+    return stacked(wide);
+  }
 
+  /** The day's sums and counts of members: the numerators and denominators of the board. */
+  static Dataset<Row> daily(Dataset<Row> activity, KpiSettings s, Column inRange) {
     Column interactions = s.interactionTypes().stream().map(t -> col("n_" + t))
         .reduce(Column::plus).orElseThrow();
-    Dataset<Row> daily = activity.withColumnRenamed("activity_date", "date").where(inRange)
+    return activity.withColumnRenamed("activity_date", "date").where(inRange)
         .groupBy("date").agg(
             count(when(col("is_active"), true)).as("dau"),
             count(when(col("n_register").gt(0), true)).as("new_members"),
@@ -65,22 +74,25 @@ public final class DailyKpis {
             count(when(col("is_active").and(col("n_purchase").gt(0)), true)).as("buyers"),
             sum("gmv").cast(DataTypes.DoubleType).as("gmv"),
             sum("n_complaint").as("complaints"));
+  }
 
-    // Each active member-day counts for the dates [day, day + mau_days - 1]; only those in
-    // [from, to] are generated (a nightly board needs 8 dates, not 30 per member-day).
+  /**
+   * Members active in the mau_days up to each date. Each active member-day counts for the
+   * dates [day, day + mau_days - 1]; only those in [from, to] are generated (a nightly board
+   * needs 8 dates, not 30 per member-day).
+   */
+  static Dataset<Row> mau(Dataset<Row> activity, KpiSettings s, LocalDate from, LocalDate to) {
     Column lastCounted = date_add(col("activity_date"), s.mauDays() - 1);
-    Dataset<Row> mau = activity.where(col("is_active")
+    return activity.where(col("is_active")
             .and(lastCounted.geq(lit(Date.valueOf(from))))
             .and(col("activity_date").leq(lit(Date.valueOf(to)))))
         .select(col("user_id"), explode(sequence(greatest(col("activity_date"),
             lit(Date.valueOf(from))), least(lastCounted, lit(Date.valueOf(to))))).as("date"))
         .groupBy("date").agg(countDistinct("user_id").as("mau"));
+  }
 
-    Dataset<Row> wide = dates.join(daily, "date", "left").join(mau, "date", "left")
-        .join(retention(activity, 1, inRange), "date", "left")
-        .join(retention(activity, 7, inRange), "date", "left")
-        .join(couponRoi(events, inRange), "date", "left");
-
+  /** One row per date and KPI from the wide per-date columns. */
+  private static Dataset<Row> stacked(Dataset<Row> wide) {
     List<String> stack = new ArrayList<>();
     stack.add(kpi(Kpi.DAU, "dau"));
     stack.add(kpi(Kpi.MAU, "mau"));

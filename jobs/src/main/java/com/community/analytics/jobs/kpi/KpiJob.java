@@ -116,7 +116,6 @@ public final class KpiJob implements Job {
       }
     }
     Dataset<Row> events = ctx.warehouse().read(SilverTables.EVENTS);
-
     // The board: KPI values of the range and of the trailing days before it.
     LocalDate boardFrom = range.from().minusDays(s.trailingDays());
     LocalDate activityFrom = min(DailyKpis.activityFrom(boardFrom, s),
@@ -125,42 +124,18 @@ public final class KpiJob implements Job {
         .where(col("activity_date").between(Date.valueOf(activityFrom),
             Date.valueOf(range.to())))
         .cache();
-    Dataset<Row> orders = window(events, boardFrom.minusDays(7), range.to())
-        .where(col("event_type").isin("purchase", "coupon_redeem"));
-    Map<LocalDate, Map<Kpi, Double>> values = new TreeMap<>();
-    for (Row r : Phases.run(spark, name(), "compute KPI values", () ->
-        DailyKpis.values(activity, orders, s, boardFrom, range.to()).collectAsList())) {
-      values.computeIfAbsent(r.<Date>getAs("date").toLocalDate(), d -> new EnumMap<>(Kpi.class))
-          .put(Kpi.byId(r.getAs("kpi")).orElseThrow(), r.<Double>getAs("value"));
-    }
-    List<KpiBoard.Line> board = KpiBoard.build(values, s.targets(), range.from(), range.to(),
-        s.trailingDays());
-    ctx.replace(KpiTables.KPI_DAILY, spark.createDataFrame(board.stream()
-        .map(KpiBoard.Line::toRow).toList(), KpiTables.KPI_DAILY.schema()),
-        range.sqlBetween("date"));
-
+    List<KpiBoard.Line> board = board(ctx, s, range, activity,
+        window(events, boardFrom.minusDays(7), range.to())
+            .where(col("event_type").isin("purchase", "coupon_redeem")));
     ctx.replace(KpiTables.COHORT_RETENTION, CohortRetention.asOf(activity,
         DateFrames.of(spark, "as_of_date", range.days()), s.cohortWeeks()),
         range.sqlBetween("as_of_date"));
-
     LocalDate funnelFrom = range.from().minusDays(Funnel.openDays(s.actionWindowHours()));
     ctx.replace(KpiTables.FUNNEL_DAILY, Funnel.daily(window(events, funnelFrom, range.to()),
             ctx.warehouse().read(SilverTables.CONTENT), s.interactionTypes(),
             s.actionWindowHours(), funnelFrom, range.to()),
         DateRange.of(funnelFrom, range.to()).sqlBetween("date"));
-
-    List<LocalDate> readouts = range.snapshotDays(s.readoutEveryDays());
-    List<ExperimentStats.VariantSums> sums = Phases.run(spark, name(), "sum A/B metrics", () ->
-        Experiments.variantSums(window(events, range.from().minusDays(
-                s.experimentLookbackDays() - 1L), range.to())
-                .where(col("event_type").isin("experiment_exposure", "content_view", "click",
-                    "share", "purchase")), DateFrames.of(spark, "as_of_date", readouts),
-            s.experimentLookbackDays())
-            .collectAsList().stream().map(ExperimentStats.VariantSums::of).toList());
-    ctx.replace(KpiTables.EXPERIMENT_RESULTS, spark.createDataFrame(
-            ExperimentStats.readOut(sums, s), KpiTables.EXPERIMENT_RESULTS.schema()),
-        "as_of_date IN (" + DateRange.sqlList(readouts) + ")");
-
+    writeExperiments(ctx, s, range, events);
     List<AlertRules.Alert> alerts = new ArrayList<>();
     for (AlertRules.DataHealth health : Phases.run(spark, name(), "check data health",
         () -> health(ctx, range, s))) {
@@ -170,7 +145,49 @@ public final class KpiJob implements Job {
         .map(AlertRules.Alert::toRow).toList(), KpiTables.ALERTS.schema()),
         range.sqlBetween("date"));
     activity.unpersist();
+    report(ctx, s, range, board, alerts);
+  }
 
+  /** The KPI values of the range and its trailing days, as the board of the range's dates. */
+  private List<KpiBoard.Line> board(JobContext ctx, KpiSettings s, DateRange range,
+      Dataset<Row> activity, Dataset<Row> orders) {
+    LocalDate boardFrom = range.from().minusDays(s.trailingDays());
+    Map<LocalDate, Map<Kpi, Double>> values = new TreeMap<>();
+    for (Row r : Phases.run(ctx.spark(), name(), "compute KPI values", () ->
+        DailyKpis.values(activity, orders, s, boardFrom, range.to()).collectAsList())) {
+      values.computeIfAbsent(r.<Date>getAs("date").toLocalDate(), d -> new EnumMap<>(Kpi.class))
+          .put(Kpi.byId(r.getAs("kpi")).orElseThrow(), r.<Double>getAs("value"));
+    }
+    List<KpiBoard.Line> board = KpiBoard.build(values, s.targets(), range.from(), range.to(),
+        s.trailingDays());
+    ctx.replace(KpiTables.KPI_DAILY, ctx.spark().createDataFrame(board.stream()
+        .map(KpiBoard.Line::toRow).toList(), KpiTables.KPI_DAILY.schema()),
+        range.sqlBetween("date"));
+    return board;
+  }
+
+  /** The A/B read-outs of the range's read-out dates. */
+  private void writeExperiments(JobContext ctx, KpiSettings s, DateRange range,
+      Dataset<Row> events) {
+    List<LocalDate> readouts = range.snapshotDays(s.readoutEveryDays());
+    List<ExperimentStats.VariantSums> sums = Phases.run(ctx.spark(), name(), "sum A/B metrics",
+        () -> Experiments.variantSums(window(events, range.from().minusDays(
+                s.experimentLookbackDays() - 1L), range.to())
+                .where(col("event_type").isin("experiment_exposure", "content_view", "click",
+                    "share", "purchase")), DateFrames.of(ctx.spark(), "as_of_date", readouts),
+            s.experimentLookbackDays())
+            .collectAsList().stream().map(ExperimentStats.VariantSums::of).toList());
+    ctx.replace(KpiTables.EXPERIMENT_RESULTS, ctx.spark().createDataFrame(
+            ExperimentStats.readOut(sums, s), KpiTables.EXPERIMENT_RESULTS.schema()),
+        "as_of_date IN (" + DateRange.sqlList(readouts) + ")");
+  }
+
+  /**
+   * Counts the alerts per level, logs the statuses, prints the board, and fails the run on a
+   * level-3 alert when kpi.alerts.fail_on_level3 says so.
+   */
+  private void report(JobContext ctx, KpiSettings s, DateRange range,
+      List<KpiBoard.Line> board, List<AlertRules.Alert> alerts) {
     for (int level = 1; level <= 3; level++) {
       final int l = level;
       ctx.metrics().count("alerts.level" + level, alerts.stream()

@@ -87,7 +87,19 @@ public final class LtvFitter {
       guess[i] = Math.log(start[i]);
     }
     SimplexOptimizer optimizer = new SimplexOptimizer(1e-12, 1e-14);
-    ObjectiveFunction objective = new ObjectiveFunction(logParams -> {
+    try {
+      Optimum optimum = minimize(optimizer, penalized(meanLl, penalizer), guess);
+      return result(model, names, optimum, meanLl, members);
+    } catch (TooManyEvaluationsException e) {
+      return failed(model, names, members, optimizer.getIterations(),
+          "no convergence within " + MAX_EVALUATIONS + " evaluations");
+    }
+  }
+
+  /** The negative mean log-likelihood plus the L2 penalty, over log-parameters. */
+  private static ObjectiveFunction penalized(Function<double[], Double> meanLl,
+      double penalizer) {
+    return new ObjectiveFunction(logParams -> {
       double[] p = new double[logParams.length];
       double penalty = 0;
       for (int i = 0; i < p.length; i++) {
@@ -97,46 +109,55 @@ public final class LtvFitter {
       double ll = meanLl.apply(p);
       return Double.isFinite(ll) ? -ll + penalizer * penalty : Double.MAX_VALUE;
     });
-    try {
-      // Nelder-Mead can stall on the flat ridge of the BG/NBD likelihood along (a, b):
-      // restart it from its own optimum until a restart no longer improves the objective.
-      PointValuePair best = null;
-      int iterations = 0;
-      for (int restart = 0; restart < MAX_RESTARTS; restart++) {
-        PointValuePair next = optimizer.optimize(new MaxEval(MAX_EVALUATIONS),
-            new MaxIter(MAX_EVALUATIONS), objective, GoalType.MINIMIZE,
-            new InitialGuess(best == null ? guess : best.getPoint()),
-            new NelderMeadSimplex(guess.length, 0.5));
-        iterations += optimizer.getIterations();
-        boolean improved = best == null || next.getValue() < best.getValue() - 1e-12;
-        if (best == null || next.getValue() < best.getValue()) {
-          best = next;
-        }
-        if (!improved) {
-          break;
-        }
+  }
+
+  private record Optimum(double[] logParams, int iterations) {}
+
+  /**
+   * Nelder-Mead can stall on the flat ridge of the BG/NBD likelihood along (a, b): it is
+   * restarted from its own optimum until a restart no longer improves the objective.
+   */
+  private static Optimum minimize(SimplexOptimizer optimizer, ObjectiveFunction objective,
+      double[] guess) {
+    PointValuePair best = null;
+    int iterations = 0;
+    for (int restart = 0; restart < MAX_RESTARTS; restart++) {
+      PointValuePair next = optimizer.optimize(new MaxEval(MAX_EVALUATIONS),
+          new MaxIter(MAX_EVALUATIONS), objective, GoalType.MINIMIZE,
+          new InitialGuess(best == null ? guess : best.getPoint()),
+          new NelderMeadSimplex(guess.length, 0.5));
+      iterations += optimizer.getIterations();
+      boolean improved = best == null || next.getValue() < best.getValue() - 1e-12;
+      if (best == null || next.getValue() < best.getValue()) {
+        best = next;
       }
-      Map<String, Double> params = new LinkedHashMap<>();
-      double[] p = new double[names.length];
-      for (int i = 0; i < names.length; i++) {
-        p[i] = Math.exp(best.getPoint()[i]);
-        params.put(names[i], p[i]);
+      if (!improved) {
+        break;
       }
-      double ll = meanLl.apply(p);
-      if (!Double.isFinite(ll) || !params.values().stream().allMatch(Double::isFinite)) {
-        return new ModelFit(model, params, ll, members, false, iterations,
-            "non-finite likelihood at the optimum");
-      }
-      // Too little data drives the optimizer to the edge of the parameter space (e.g. b -> 1e7
-      // when nobody has dropped out yet); such a fit is not an estimate.
-      boolean degenerate = params.values().stream().anyMatch(v -> v < 1e-4 || v > 1e4);
-      return new ModelFit(model, params, ll, members, !degenerate, iterations,
-          degenerate ? "degenerate: parameters at the edge of the space (too little data)"
-              : "converged");
-    } catch (TooManyEvaluationsException e) {
-      return failed(model, names, members, optimizer.getIterations(),
-          "no convergence within " + MAX_EVALUATIONS + " evaluations");
     }
+    return new Optimum(best.getPoint(), iterations);
+  }
+
+  /** The fit at the optimum: converged, or why its parameters are not an estimate. */
+  private static ModelFit result(String model, String[] names, Optimum optimum,
+      Function<double[], Double> meanLl, double members) {
+    Map<String, Double> params = new LinkedHashMap<>();
+    double[] p = new double[names.length];
+    for (int i = 0; i < names.length; i++) {
+      p[i] = Math.exp(optimum.logParams()[i]);
+      params.put(names[i], p[i]);
+    }
+    double ll = meanLl.apply(p);
+    if (!Double.isFinite(ll) || !params.values().stream().allMatch(Double::isFinite)) {
+      return new ModelFit(model, params, ll, members, false, optimum.iterations(),
+          "non-finite likelihood at the optimum");
+    }
+    // Too little data drives the optimizer to the edge of the parameter space (e.g. b -> 1e7
+    // when nobody has dropped out yet); such a fit is not an estimate.
+    boolean degenerate = params.values().stream().anyMatch(v -> v < 1e-4 || v > 1e4);
+    return new ModelFit(model, params, ll, members, !degenerate, optimum.iterations(),
+        degenerate ? "degenerate: parameters at the edge of the space (too little data)"
+            : "converged");
   }
 
   private static ModelFit failed(String model, String[] names, double members, int iterations,
