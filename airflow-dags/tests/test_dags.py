@@ -9,6 +9,7 @@ import pytest
 from airflow.dag_processing.dagbag import DagBag
 
 from conftest import DAGS
+from test_versions import pom_property
 
 import community_common as common
 
@@ -94,7 +95,9 @@ def test_each_nightly_task_submits_its_job_for_the_date_with_the_conf(dagbag, ta
     tail = cmd[cmd.index("/jars/community-jobs.jar"):]
     assert tail == ["/jars/community-jobs.jar", job, "--date", DATE, "--config",
                     "s3a://cfg/prod.yaml"] + (["--color", "never"] if job == "kpi" else [])
-    assert cmd[cmd.index("--packages") + 1] == common.SETTINGS["packages"][0]
+    assert cmd[cmd.index("--packages") + 1] == (
+        f"io.delta:delta-spark_{pom_property('scala.binary.version')}:"
+        f"{pom_property('delta.version')}")
     assert "spark.executor.memory=8g" in cmd
     assert f"community-{job}-{DATE}" in cmd
 

@@ -16,9 +16,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Everything a running job needs: session, config, arguments, warehouse, writer, metrics, and
- * the run id that {@code ops.job_runs} records the run under; and the one way a job writes one
- * of its tables ({@link #replace}, {@link #overwrite}, {@link #append}, {@link #upsert}): as a
- * named, timed phase of the job whose written rows go into the run's metrics.
+ * the run id that {@code ops.job_runs} records the run under; and the one way a job writes its
+ * output tables ({@link #replace}, {@link #append}, {@link #upsert}): as a named, timed phase
+ * of the job whose written rows go into the run's metrics. (Bookkeeping that is not a run's
+ * output, the churn registry's rewrites and the run log itself, uses the writer directly.)
  */
 public record JobContext(SparkSession spark, AppConfig config, JobArgs args, Warehouse warehouse,
     TableWriter writer, RunMetrics metrics, String runId) {
@@ -49,11 +50,6 @@ public record JobContext(SparkSession spark, AppConfig config, JobArgs args, War
    */
   public long replace(TableSpec spec, Dataset<Row> rows, String condition) {
     return written(spec, "write", () -> writer.replace(spec, rows, condition));
-  }
-
-  /** Replaces the whole table (see {@link TableWriter#overwrite}) as "write <table>". */
-  public long overwrite(TableSpec spec, Dataset<Row> rows) {
-    return written(spec, "write", () -> writer.overwrite(spec, rows));
   }
 
   /** Appends rows (see {@link TableWriter#append}) as the phase "write <table>". */

@@ -45,8 +45,8 @@ public record DateRange(LocalDate from, LocalDate to) implements Serializable {
   }
 
   /**
-   * The SQL predicate of this range on a date column, the one form every job writes (Delta's
-   * replaceWhere, OPTIMIZE WHERE, reads): {@code `event_date` BETWEEN '2026-11-20' AND
+   * The SQL predicate of this range on a date column, the one form every job writes a range in
+   * (Delta's replaceWhere, OPTIMIZE WHERE, reads): {@code `event_date` BETWEEN '2026-11-20' AND
    * '2026-11-21'}.
    */
   public String sqlBetween(String column) {

@@ -123,10 +123,8 @@ public final class AttributionJob implements Job {
       channelRows.addAll(periods.rows(d, results.get(d), state));
     }
 
-    ctx.replace(AttributionTables.CHANNEL_ATTRIBUTION,
-        spark.createDataFrame(channelRows, AttributionTables.CHANNEL_ATTRIBUTION.schema()),
-        range.sqlBetween("period_end"));
-    writeDays(ctx, range, credits, touches, content, s.topContent());
+    writeRange(ctx, range, credits, spark.createDataFrame(channelRows,
+        AttributionTables.CHANNEL_ATTRIBUTION.schema()), touches, content, s.topContent());
     ctx.metrics().count("conversions", conversions.where(col("conversion_date").between(
         Date.valueOf(range.from()), Date.valueOf(range.to()))).count());
     touches.unpersist();
@@ -134,12 +132,16 @@ public final class AttributionJob implements Job {
     credits.unpersist();
   }
 
-  /** The credits of the range's conversions, and the cube and top content of its days. */
-  private static void writeDays(JobContext ctx, DateRange range, Dataset<Row> credits,
-      Dataset<Row> touches, Dataset<Row> content, int topContent) {
+  /**
+   * The range's tables, the credits first: the credits of its conversions, the channel roll-ups
+   * of its periods, and the cube and top content of its days.
+   */
+  private static void writeRange(JobContext ctx, DateRange range, Dataset<Row> credits,
+      Dataset<Row> channels, Dataset<Row> touches, Dataset<Row> content, int topContent) {
     Dataset<Row> written = credits.where(col("conversion_date").between(
         Date.valueOf(range.from()), Date.valueOf(range.to())));
     ctx.replace(AttributionTables.CREDITS, written, range.sqlBetween("conversion_date"));
+    ctx.replace(AttributionTables.CHANNEL_ATTRIBUTION, channels, range.sqlBetween("period_end"));
     Dataset<Row> dayTouches = touches.where(col("touch_date").between(
         Date.valueOf(range.from()), Date.valueOf(range.to())));
     ctx.replace(AttributionTables.CONTENT_PERFORMANCE,

@@ -30,7 +30,7 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Member x day aggregates of events: counts per type, sessions, dwell, money, and weighted
  * engagement per topic and content type. Pure: events and the content dimension in, rows of
- * {@link FeatureTables#ACTIVITY_DAILY} out. Cost: two reads of the events: one shuffle by
+ * {@link SharedTables#ACTIVITY_DAILY} out. Cost: two reads of the events: one shuffle by
  * (user, day) for the counts, and two smaller ones for both engagement maps at once; the
  * content dimension is broadcast.
  */

@@ -158,7 +158,6 @@ public final class FeaturesJob implements Job {
   }
 
   private void writeState(JobContext ctx, Dataset<Row> users, LocalDate from, LocalDate to) {
-    SparkSession spark = ctx.spark();
     TableSpec table = SharedTables.USER_STATE;
     LocalDate before = from.minusDays(1);
     long days = to.toEpochDay() - from.toEpochDay() + 1;
@@ -185,5 +184,4 @@ public final class FeaturesJob implements Job {
     return ctx.warehouse().read(SharedTables.USER_STATE)
         .where(col("as_of_date").equalTo(lit(Date.valueOf(day))));
   }
-
 }

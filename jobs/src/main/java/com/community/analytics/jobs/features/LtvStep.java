@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The LTV step of {@code features}: per snapshot date, BG/NBD and Gamma-Gamma fits on the
  * driver over Spark summaries of the members' state (gold.ltv_model_fits, a failed fit falling
  * back to the newest converged one), each member's prediction (gold.user_ltv, with its tier),
- * and on request the calibration/holdout check. Cost: two small collects per snapshot batch;
+ * and on request the calibration/holdout check. Cost: three small collects per snapshot batch
+ * (the two summaries and the previous converged fits);
  * the fits' time does not grow with members ({@code ltv.fit_max_summary_rows}).
  */
 public final class LtvStep {
@@ -49,7 +50,6 @@ public final class LtvStep {
   public static final ConfigKey OBSERVATION = ConfigKey.oneOf("ltv.bgnbd_observation", "daily",
       "daily: BG/NBD likelihood for purchases counted as distinct days (exact for this data); "
           + "continuous: the textbook likelihood", "daily", "continuous");
-
 
   static List<ConfigKey> keys() {
     return List.of(DISCOUNT, PENALIZER, MAX_SUMMARY_ROWS, OBSERVATION);

@@ -43,8 +43,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *       (members x days); one shuffle by member.
  * </ul>
  *
- * Inputs: rows of {@link FeatureTables#ACTIVITY_DAILY} and of silver.users; output: rows of
- * {@link FeatureTables#USER_STATE}.
+ * Inputs: rows of {@link SharedTables#ACTIVITY_DAILY} and of silver.users; output: rows of
+ * {@link SharedTables#USER_STATE}.
  */
 public final class UserState {
   private UserState() {}

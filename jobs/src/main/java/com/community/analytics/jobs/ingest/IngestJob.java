@@ -356,5 +356,4 @@ public final class IngestJob implements Job {
         .where(col("snapshot_rank").equalTo(1)).drop("snapshot_rank");
     ctx.upsert(table, newest, List.of(key), "s.snapshot_date >= t.snapshot_date");
   }
-
 }

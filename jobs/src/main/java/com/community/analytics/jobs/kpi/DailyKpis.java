@@ -58,7 +58,7 @@ public final class DailyKpis {
   }
 
   /** The day's sums and counts of members: the numerators and denominators of the board. */
-  static Dataset<Row> daily(Dataset<Row> activity, KpiSettings s, Column inRange) {
+  private static Dataset<Row> daily(Dataset<Row> activity, KpiSettings s, Column inRange) {
     Column interactions = s.interactionTypes().stream().map(t -> col("n_" + t))
         .reduce(Column::plus).orElseThrow();
     return activity.withColumnRenamed("activity_date", "date").where(inRange)
@@ -81,7 +81,7 @@ public final class DailyKpis {
    * dates [day, day + mau_days - 1]; only those in [from, to] are generated (a nightly board
    * needs 8 dates, not 30 per member-day).
    */
-  static Dataset<Row> mau(Dataset<Row> activity, KpiSettings s, LocalDate from, LocalDate to) {
+  private static Dataset<Row> mau(Dataset<Row> activity, KpiSettings s, LocalDate from, LocalDate to) {
     Column lastCounted = date_add(col("activity_date"), s.mauDays() - 1);
     return activity.where(col("is_active")
             .and(lastCounted.geq(lit(Date.valueOf(from))))

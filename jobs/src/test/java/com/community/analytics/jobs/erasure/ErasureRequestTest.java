@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.testing.SparkTestSession;
-import com.community.analytics.common.catalog.Catalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;

@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.testing.SparkTestSession;
-import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.jobs.Main;
 import com.community.analytics.jobs.attribution.AttributionJob;
 import com.community.analytics.jobs.churn.ChurnScoreJob;

@@ -13,7 +13,6 @@ import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.testing.SparkTestSession;
-import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.jobs.Main;
 import com.community.analytics.jobs.erasure.ForgetUsersJob;
 import com.community.analytics.jobs.support.JobFixture;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.catalog.Catalog;
+import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.jobs.Main;
 import com.community.analytics.jobs.support.JobFixture;
 import java.nio.file.Path;
