@@ -16,8 +16,10 @@ public final class CommonKeys {
   public static final ConfigKey WAREHOUSE_ROOT = ConfigKey.path("warehouse.root", null,
       "root of the curated tables: <warehouse>/<database>/<table>");
   public static final ConfigKey CATALOG_TYPE = ConfigKey.oneOf("catalog.type", "embedded",
-      "embedded: tables are registered by name from the warehouse at session start; "
-          + "hive: the cluster's Hive metastore holds them", "embedded", "hive");
+      "embedded: tables are registered by name from the warehouse at session start (no "
+          + "metastore needed, names survive between runs; only folders are listed, a table's "
+          + "Delta log is read when a query first touches it); hive: the cluster's Hive "
+          + "metastore holds them", "embedded", "hive");
   public static final ConfigKey TIME_ZONE = ConfigKey.zone("business.time_zone", "Asia/Shanghai",
       "time zone of business dates, hours and time slots; times are stored in UTC");
   public static final ConfigKey DEFAULT_CURRENCY = ConfigKey.string("business.default_currency",

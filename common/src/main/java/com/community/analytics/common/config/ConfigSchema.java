@@ -33,6 +33,44 @@ public final class ConfigSchema {
     return Collections.unmodifiableMap(keys);
   }
 
+  /**
+   * Every declared key as a Markdown table (key, kind, default, meaning), sorted by key: the
+   * configuration reference of the README, which a test keeps equal to this.
+   */
+  public String markdownTable() {
+    StringBuilder out = new StringBuilder("| key | kind | default | meaning |\n")
+        .append("|---|---|---|---|\n");
+    for (ConfigKey key : keys.values()) {
+      out.append("| `").append(key.name()).append("` | ").append(kindOf(key)).append(" | ")
+          .append(cell(defaultOf(key))).append(" | ").append(cell(key.description()))
+          .append(" |\n");
+    }
+    return out.toString();
+  }
+
+  private static String kindOf(ConfigKey key) {
+    return switch (key.kind()) {
+      case ENUM -> String.join(" / ", key.allowed());
+      case TREE -> "list or map";
+      case LIST -> "list";
+      default -> key.isSecret() ? "secret" : key.kind().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  private static String defaultOf(ConfigKey key) {
+    Object value = key.defaultValue();
+    if (value == null) {
+      return "—";
+    }
+    return value instanceof Collection<?> c ? String.join(", ", c.stream()
+        .map(String::valueOf).toList()) : String.valueOf(value);
+  }
+
+  /** Text as one Markdown table cell: pipes escaped, line breaks folded. */
+  private static String cell(String text) {
+    return text.replace("|", "\\|").replace("\n", " ");
+  }
+
   /** Fails with a message naming the key when it is not declared. */
   ConfigKey require(String name, String source) {
     ConfigKey key = keys.get(name);
