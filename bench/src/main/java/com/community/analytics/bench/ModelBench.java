@@ -5,6 +5,7 @@ import com.community.analytics.common.cli.JobOption;
 import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.job.JobResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ abstract class ModelBench implements Job {
   }
 
   @Override
-  public void run(JobContext ctx) throws Exception {
+  public JobResult run(JobContext ctx) throws Exception {
     Path out = Path.of(ctx.args().option("out").orElseThrow());
     Path work = Path.of(ctx.args().option("work").orElseThrow());
     Files.createDirectories(work);
@@ -91,6 +92,7 @@ abstract class ModelBench implements Job {
       Files.writeString(out, json.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
+    return JobResult.NONE;
   }
 
   /** A synthetic input row drawn from its id alone, so every size is reproducible. */

@@ -7,6 +7,7 @@ import com.community.analytics.common.config.ConfigException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,19 +114,22 @@ public final class Chain implements Job {
   }
 
   @Override
-  public void run(JobContext ctx) throws Exception {
+  public Result run(JobContext ctx) throws Exception {
     List<Job> selected = selected(ctx.args());
     LOG.info("{}: steps {}", name, selected.stream().map(Job::name)
         .collect(Collectors.joining(", ")));
+    Map<String, JobResult> results = new LinkedHashMap<>();
     for (int i = 0; i < selected.size(); i++) {
       Job step = selected.get(i);
       JobContext stepContext = ctx.forStep(argsFor(step, ctx.args()));
       Instant started = Instant.now();
+      JobResult result;
       try {
-        step.run(stepContext);
+        result = step.run(stepContext);
       } catch (Exception | LinkageError | AssertionError e) {
         LOG.error("{}: step {} failed", name, step.name(), e);
-        RunRecords.record(step, stepContext, started, "failed", JobRunner.oneLine(e));
+        RunRecords.record(step, stepContext, started, "failed", JobResult.NONE,
+            JobRunner.oneLine(e));
         skipRest(ctx, selected.subList(i + 1, selected.size()), step.name());
         String message = "step " + step.name() + ": " + JobRunner.oneLine(e);
         throw e instanceof ConfigException ? new ConfigException(message, e)
@@ -134,15 +138,20 @@ public final class Chain implements Job {
         // A failed step may leave cached data behind; the next step starts clean either way.
         ctx.spark().catalog().clearCache();
       }
-      RunRecords.record(step, stepContext, started, "succeeded", null);
+      RunRecords.record(step, stepContext, started, "succeeded", result, null);
+      results.put(step.name(), result);
     }
+    return new Result(Collections.unmodifiableMap(results));
   }
+
+  /** Each step's result, by step name in the order they ran. */
+  public record Result(Map<String, JobResult> steps) implements JobResult {}
 
   private void skipRest(JobContext ctx, List<Job> rest, String failed) {
     for (Job step : rest) {
       Instant now = Instant.now();
       RunRecords.record(step, ctx.forStep(argsFor(step, ctx.args())), now, "skipped",
-          "not run: step " + failed + " failed");
+          JobResult.NONE, "not run: step " + failed + " failed");
     }
   }
 

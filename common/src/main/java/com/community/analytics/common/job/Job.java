@@ -51,5 +51,9 @@ public interface Job {
     return true;
   }
 
-  void run(JobContext context) throws Exception;
+  /**
+   * Runs the job; returns what it did as a typed record ({@link JobResult}), whose counts the
+   * runner records in {@code ops.job_runs}.
+   */
+  JobResult run(JobContext context) throws Exception;
 }

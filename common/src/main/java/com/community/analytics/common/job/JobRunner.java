@@ -111,8 +111,8 @@ public final class JobRunner {
       CONFIG_LOG.info("{} run {} with config {}:\n  {}", job.name(), runId, config.source(),
           String.join("\n  ", config.describe()));
       context = JobContext.of(spark, config, args, runId);
-      job.run(context);
-      RunRecords.record(job, context, started, "succeeded", null);
+      JobResult result = job.run(context);
+      RunRecords.record(job, context, started, "succeeded", result, null);
       return OK;
     } catch (ConfigException e) {
       // A usage or config mistake only a running job can see (e.g. a rule table it checks):
@@ -120,14 +120,14 @@ public final class JobRunner {
       LOG.error("{} failed", job.name(), e);
       err.println(program + " " + job.name() + ": " + oneLine(e));
       if (context != null) {
-        RunRecords.record(job, context, started, "failed", oneLine(e));
+        RunRecords.record(job, context, started, "failed", JobResult.NONE, oneLine(e));
       }
       return USAGE;
     } catch (Exception | LinkageError | AssertionError e) {
       LOG.error("{} failed", job.name(), e);
       err.println(program + " " + job.name() + " failed: " + oneLine(e));
       if (context != null) {
-        RunRecords.record(job, context, started, "failed", oneLine(e));
+        RunRecords.record(job, context, started, "failed", JobResult.NONE, oneLine(e));
       }
       return FAILED;
     } finally {

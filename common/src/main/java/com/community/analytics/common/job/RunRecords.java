@@ -15,11 +15,12 @@ final class RunRecords {
   private RunRecords() {}
 
   /**
-   * Appends the run's row. A failure to record a succeeded run fails the run; a failure to
+   * Appends the run's row, with the counts of its typed result ({@link JobResult#NONE} for a
+   * run that failed or was skipped). A failure to record a succeeded run fails the run; a failure to
    * record a failed or skipped one is logged, so the original error stays the one reported.
    */
   static void record(Job job, JobContext context, Instant started, String status,
-      String error) {
+      JobResult result, String error) {
     if (!job.recordsRun()) {
       return;
     }
@@ -27,11 +28,11 @@ final class RunRecords {
     DateRange dates = context.args().dates().orElse(null);
     JobRunLog.JobRun run = new JobRunLog.JobRun(context.runId(), job.name(),
         context.config().getString(CommonKeys.ENV_NAME), dates, status, started, Instant.now(), m,
-        error, context.config().source());
+        result.counts(), error, context.config().source());
     try {
       JobRunLog.record(context.spark(), context.writer(), run);
       LOG.info("{} {}: read {}, written {}, counts {}", job.name(), status, m.rowsRead(),
-          m.rowsWritten(), m.counts());
+          m.rowsWritten(), result);
     } catch (RuntimeException e) {
       if ("succeeded".equals(status)) {
         throw e;

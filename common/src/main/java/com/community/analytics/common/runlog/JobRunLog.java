@@ -10,6 +10,7 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -38,10 +39,10 @@ public final class JobRunLog {
           column("spark_app_id", DataTypes.StringType, "Spark application id")),
       null);
 
-  /** What one run did, as recorded. */
+  /** What one run did, as recorded; {@code counts} from the job's typed result. */
   public record JobRun(String runId, String job, String env, DateRange dates, String status,
-      Instant startedAt, Instant finishedAt, RunMetrics metrics, String error,
-      String configSource) {}
+      Instant startedAt, Instant finishedAt, RunMetrics metrics, Map<String, Long> counts,
+      String error, String configSource) {}
 
   private JobRunLog() {}
 
@@ -56,7 +57,7 @@ public final class JobRunLog {
         .set("rows_read", run.metrics().rowsRead())
         .set("rows_written", scala.collection.JavaConverters.mapAsScalaMap(
             run.metrics().rowsWritten()))
-        .set("counts", scala.collection.JavaConverters.mapAsScalaMap(run.metrics().counts()))
+        .set("counts", scala.collection.JavaConverters.mapAsScalaMap(run.counts()))
         .set("error", run.error()).set("config_source", run.configSource())
         .set("spark_app_id", spark.sparkContext().applicationId()).build();
     writer.append(JOB_RUNS, spark.createDataFrame(List.of(row), JOB_RUNS.schema()));

@@ -10,6 +10,7 @@ import com.community.analytics.common.cli.JobArgs;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.job.JobResult;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.time.DateRange;
 import java.sql.Date;
@@ -73,7 +74,7 @@ public final class AttributionJob implements Job {
   }
 
   @Override
-  public void run(JobContext ctx) {
+  public Result run(JobContext ctx) {
     SparkSession spark = ctx.spark();
     AttributionSettings s = AttributionSettings.from(ctx.config());
     DateRange range = ctx.args().requireDates();
@@ -125,12 +126,16 @@ public final class AttributionJob implements Job {
 
     writeRange(ctx, range, credits, spark.createDataFrame(channelRows,
         AttributionTables.CHANNEL_ATTRIBUTION.schema()), touches, content, s.topContent());
-    ctx.metrics().count("conversions", conversions.where(col("conversion_date").between(
+    Result result = new Result(conversions.where(col("conversion_date").between(
         Date.valueOf(range.from()), Date.valueOf(range.to()))).count());
     touches.unpersist();
     conversions.unpersist();
     credits.unpersist();
+    return result;
   }
+
+  /** What a run attributed: the conversions of its dates. */
+  public record Result(long conversions) implements JobResult {}
 
   /**
    * The range's tables, the credits first: the credits of its conversions, the channel roll-ups

@@ -2,6 +2,7 @@ package com.community.analytics.jobs.churn;
 
 import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.catalog.SharedTables;
+import com.community.analytics.common.job.JobResult;
 import com.community.analytics.common.spark.DateFrames;
 import com.community.analytics.common.spark.JoinKeys;
 import static org.apache.spark.sql.functions.col;
@@ -100,7 +101,7 @@ public final class ChurnScoreJob implements Job {
   }
 
   @Override
-  public void run(JobContext ctx) {
+  public Result run(JobContext ctx) {
     SparkSession spark = ctx.spark();
     AppConfig config = ctx.config();
     LocalDate day = ctx.args().requireDates().to();
@@ -138,7 +139,7 @@ public final class ChurnScoreJob implements Job {
             when(col("churn_probability").geq(high), "high")
                 .when(col("churn_probability").geq(medium), "medium").otherwise("low")
                 .as("risk_tier"), lit(version).as("model_version"));
-    ctx.replace(ChurnTables.SCORES, scores, "as_of_date = '" + day + "'");
+    long scored = ctx.replace(ChurnTables.SCORES, scores, "as_of_date = '" + day + "'");
 
     List<Row> drift = Phases.run(spark, name(), "measure drift", () ->
         drift(registry.profile(champion), features, d, version, config.getDouble(PSI_WARNING)));
@@ -149,13 +150,20 @@ public final class ChurnScoreJob implements Job {
       LOG.warn("churn-score {}: {} features drifted (PSI >= {})", day, warnings,
           config.getDouble(PSI_WARNING));
     }
-    ctx.metrics().count("drift_warnings", warnings);
     features.unpersist();
 
     Dataset<Row> actions = actions(ctx, day, ctx.warehouse().read(ChurnTables.SCORES)
         .where(col("as_of_date").equalTo(lit(d))));
-    ctx.replace(ChurnTables.ACTIONS, actions, "as_of_date = '" + day + "'");
+    long planned = ctx.replace(ChurnTables.ACTIONS, actions, "as_of_date = '" + day + "'");
+    return new Result(version, scored, warnings, planned);
   }
+
+  /**
+   * What a night's scoring did: the champion version used, members scored, features whose
+   * drift reached the warning PSI, and retention actions planned.
+   */
+  public record Result(long modelVersion, long membersScored, long driftWarnings,
+      long actionsPlanned) implements JobResult {}
 
   private static List<Row> drift(Dataset<Row> profile, Dataset<Row> features, Date day,
       int version, double threshold) {

@@ -15,6 +15,7 @@ import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.job.JobResult;
 import com.community.analytics.common.spark.DateFrames;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.spark.RowBuilder;
@@ -109,24 +110,29 @@ public final class ChurnTrainJob implements Job {
   }
 
   @Override
-  public void run(JobContext ctx) throws IOException {
+  public Result run(JobContext ctx) throws IOException {
     ChurnRegistry registry = new ChurnRegistry(ctx, ctx.config().getString(
         CommonKeys.LAKE_ROOT));
     if (ctx.args().flag("rollback")) {
       int restored = registry.rollback();
       LOG.info("churn-train: rolled back; champion is v{}", restored);
-      ctx.metrics().count("champion", restored);
-      return;
+      return new Result("rolled_back", restored, true, Map.of());
     }
     if (ctx.args().option("promote").isPresent()) {
       int v = Integer.parseInt(ctx.args().option("promote").get());
       registry.promote(v, "promoted by hand");
       LOG.info("churn-train: v{} promoted by hand", v);
-      ctx.metrics().count("champion", v);
-      return;
+      return new Result("promoted", v, true, Map.of());
     }
-    train(ctx, registry);
+    return train(ctx, registry);
   }
+
+  /**
+   * What a run did: {@code action} trained, promoted or rolled_back; the version it trained or
+   * made champion; whether that version is now the champion; a trained model's test metrics.
+   */
+  public record Result(String action, long version, boolean champion,
+      Map<String, Double> testMetrics) implements JobResult {}
 
   /** Weekly cutoffs ending at D - horizon, newest first. */
   static List<LocalDate> cutoffs(LocalDate dataUntil, int horizon, int count, int step) {
@@ -137,7 +143,7 @@ public final class ChurnTrainJob implements Job {
     return out;
   }
 
-  private void train(JobContext ctx, ChurnRegistry registry) throws IOException {
+  private Result train(JobContext ctx, ChurnRegistry registry) throws IOException {
     AppConfig config = ctx.config();
     LocalDate until = ctx.args().requireDates().to();
     List<LocalDate> cutoffs = cutoffs(until, config.getInt(HORIZON), config.getInt(CUTOFFS),
@@ -171,8 +177,8 @@ public final class ChurnTrainJob implements Job {
     }
     LOG.info("churn-train: v{} {}: {}", version, decision.promote() ? ChurnRegistry.CHAMPION
         : ChurnRegistry.CHALLENGER, decision.text());
-    ctx.metrics().count("version", version);
     ctx.metrics().addWritten(ChurnTables.MODELS.name(), 1);
+    return new Result("trained", version, decision.promote(), trained.metrics());
   }
 
   /**

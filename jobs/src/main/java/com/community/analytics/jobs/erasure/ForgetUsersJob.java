@@ -10,12 +10,14 @@ import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.job.JobResult;
 import com.community.analytics.common.spark.Phases;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,7 +99,7 @@ public final class ForgetUsersJob implements Job {
   }
 
   @Override
-  public void run(JobContext ctx) {
+  public Result run(JobContext ctx) {
     Instant requestedAt = Instant.now();
     String requestedBy = ctx.args().option("requested-by").orElseThrow().strip();
     ErasureRequest request = ErasureRequest.read(ctx.args().option("ids").orElseThrow(),
@@ -110,7 +112,6 @@ public final class ForgetUsersJob implements Job {
         ErasureLog.Outcome o = Phases.run(ctx.spark(), name(), "erase from " + table.name(),
             () -> erase(ctx, table, ids));
         outcomes.add(o);
-        ctx.metrics().count(o.action() + "." + table.name(), o.rows());
       }
     } finally {
       ids.destroy();
@@ -120,12 +121,20 @@ public final class ForgetUsersJob implements Job {
             ErasureLog.ERASURE_LOG.schema()));
       }
     }
-    ctx.metrics().count("ids_requested", request.size());
     String summary = summary(ctx.runId(), requestedBy, request.size(), outcomes,
         ctx.config().getInt(CommonKeys.VACUUM_RETENTION_HOURS));
     LOG.info(summary);
     out.println(summary);
+    Map<String, Long> erased = new LinkedHashMap<>();
+    outcomes.forEach(o -> erased.put(o.action() + "." + o.table(), o.rows()));
+    return new Result(request.size(), erased);
   }
+
+  /**
+   * What an erasure did: the ids requested, and the rows changed per {@code action.table}
+   * (e.g. {@code delete_rows.silver.events}).
+   */
+  public record Result(long idsRequested, Map<String, Long> erased) implements JobResult {}
 
   private static ErasureLog.Outcome erase(JobContext ctx, Catalog.Table table,
       Broadcast<Set<String>> ids) {

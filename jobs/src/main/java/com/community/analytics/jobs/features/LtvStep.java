@@ -183,7 +183,7 @@ public final class LtvStep {
    */
   static void holdout(JobContext ctx, LocalDate day, int days) {
     LocalDate calibrationEnd = day.minusDays(days);
-    Dataset<Row> calibration = FeaturesJob.stateOn(ctx, calibrationEnd);
+    Dataset<Row> calibration = StateStep.stateOn(ctx, calibrationEnd);
     if (calibration.isEmpty()) {
       throw new IllegalStateException("holdout needs gold.user_state for " + calibrationEnd
           + "; run features over that date first");
@@ -196,7 +196,7 @@ public final class LtvStep {
       throw new IllegalStateException("holdout BG/NBD fit failed: " + fit.message());
     }
     RepeatPurchaseModel model = observation.model(fit.parameters());
-    Dataset<Row> later = FeaturesJob.stateOn(ctx, day).select(col("user_id"),
+    Dataset<Row> later = StateStep.stateOn(ctx, day).select(col("user_id"),
         col("purchase_days").as("purchase_days_end"));
     Map<String, double[]> buckets = holdoutBuckets(LtvScoring.inputs(calibration)
         .join(later, "user_id"), model, days);

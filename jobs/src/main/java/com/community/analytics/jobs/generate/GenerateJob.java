@@ -7,6 +7,7 @@ import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.job.JobResult;
 import com.community.analytics.common.spark.Phases;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -84,7 +85,7 @@ public final class GenerateJob implements Job {
   }
 
   @Override
-  public void run(JobContext ctx) throws IOException {
+  public Result run(JobContext ctx) throws IOException {
     SparkSession spark = ctx.spark();
     GeneratorSettings settings = GeneratorSettings.from(ctx.config(),
         2 * spark.sparkContext().defaultParallelism());
@@ -123,13 +124,15 @@ public final class GenerateJob implements Job {
       writeSummary(fs, lake, settings, world, counts, corrupt);
       long raw = counts.entrySet().stream().filter(e -> e.getKey().startsWith("events."))
           .mapToLong(Map.Entry::getValue).sum();
-      ctx.metrics().count("raw_event_rows", raw);
-      ctx.metrics().count("members", settings.members());
-      ctx.metrics().count("corrupt_files", corrupt.size());
+      return new Result(settings.members(), raw, corrupt.size());
     } finally {
       simulated.unpersist();
     }
   }
+
+  /** What the generator wrote: members simulated, raw event rows, files written corrupt. */
+  public record Result(long members, long rawEventRows, long corruptFiles)
+      implements JobResult {}
 
   /**
    * The rows a tracker outage lets through on {@code generator.outage_days} folders: no

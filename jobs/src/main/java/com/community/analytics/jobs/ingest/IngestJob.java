@@ -11,8 +11,8 @@ import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.job.JobResult;
 import com.community.analytics.common.lake.RawLake;
-import com.community.analytics.common.runlog.RunMetrics;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.time.DateRange;
 import java.sql.Date;
@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -121,7 +122,7 @@ public final class IngestJob implements Job {
   }
 
   @Override
-  public void run(JobContext ctx) {
+  public Result run(JobContext ctx) {
     Instant started = Instant.now();
     SparkSession spark = ctx.spark();
     AppConfig config = ctx.config();
@@ -131,8 +132,8 @@ public final class IngestJob implements Job {
     List<RawLake.Folder> listed = Phases.run(spark, name(), "list folders",
         () -> eventFolders(lake, dates, config));
     List<RawLake.Folder> folders = listed.stream().filter(f -> !f.files().isEmpty()).toList();
-    emptyFolders(ctx, listed.stream().filter(f -> f.files().isEmpty()).toList(),
-        "no data files");
+    int emptyListed = emptyFolders(ctx, listed.stream().filter(f -> f.files().isEmpty())
+        .toList(), "no data files");
     Dataset<Row> lines = "parquet".equals(config.getString(CommonKeys.INPUT_FORMAT))
         ? lake.readParquet(folders) : lake.readLines(folders);
     ZoneId zone = ZoneId.of(config.getString(CommonKeys.TIME_ZONE));
@@ -150,7 +151,7 @@ public final class IngestJob implements Job {
         contentParser(config, earliestTime));
     try {
       List<DataQuality.Count> eventCounts = new ArrayList<>();
-      long rejected = ingestEvents(ctx, dates, folders, parsed, eventCounts);
+      Events events = ingestEvents(ctx, dates, folders, parsed, eventCounts);
       upsertDimension(ctx, users, SilverTables.USERS, "user_id");
       upsertDimension(ctx, content, SilverTables.CONTENT, "content_id");
       // One commit replaces every reject of these folders: events and snapshots alike.
@@ -161,8 +162,8 @@ public final class IngestJob implements Job {
           dates.sqlBetween("run_date"));
       long eventRejects = Phases.run(spark, name(), "count quarantined events",
           () -> quarantinedEvents(ctx, dates));
-      ctx.metrics().count("dimension_rows_quarantined", quarantined - eventRejects);
-      reconcile(ctx.metrics(), dates, eventRejects, rejected);
+      Result result = events.result(eventRejects, quarantined - eventRejects, emptyListed);
+      reconcile(ctx.metrics().rowsRead(), dates, result, events.rejected());
       List<Row> quality = new ArrayList<>(DataQuality.rows(ctx.runId(), started, "events",
           DataQuality.EVENT_RULES, completion(listed), eventCounts));
       quality.addAll(DataQuality.rows(ctx.runId(), started, "users", DataQuality.SNAPSHOT_RULES,
@@ -171,6 +172,7 @@ public final class IngestJob implements Job {
           DataQuality.SNAPSHOT_RULES, completion(contentFolders), snapshotCounts(content)));
       ctx.append(SilverTables.DATA_QUALITY, spark.createDataFrame(quality,
           SilverTables.DATA_QUALITY.schema()));
+      return result;
     } finally {
       parsed.unpersist();
       users.unpersist();
@@ -197,13 +199,44 @@ public final class IngestJob implements Job {
    * Rows read = accepted + duplicates + quarantined, with the rejects counted back from
    * ops.quarantine ({@code eventRejects}) and as the validation saw them ({@code rejected}).
    */
-  private static void reconcile(RunMetrics m, DateRange dates, long eventRejects,
-      long rejected) {
-    m.count("quarantined", eventRejects);
-    LOG.info("ingest {}: read {} = accepted {} + duplicates {} + quarantined {}", dates,
-        m.rowsRead(), m.counts().get("accepted"), m.counts().get("duplicates"), eventRejects);
-    Reconciliation.check(m.rowsRead(), m.counts().get("accepted"),
-        m.counts().get("duplicates"), eventRejects, rejected);
+  private static void reconcile(long read, DateRange dates, Result r, long rejected) {
+    LOG.info("ingest {}: read {} = accepted {} + duplicates {} + quarantined {}", dates, read,
+        r.accepted(), r.duplicates(), r.quarantined());
+    Reconciliation.check(read, r.accepted(), r.duplicates(), r.quarantined(), rejected);
+  }
+
+  /**
+   * What an ingest did: event rows accepted into silver.events, duplicates (re-deliveries in
+   * the batch, and of events already in silver), event rows quarantined (counted back from
+   * ops.quarantine) and per reason, snapshot rows quarantined, the event dates written, and the
+   * empty folders allowed through. Rows read = accepted + duplicates + quarantined.
+   */
+  public record Result(long accepted, long duplicates, long duplicatesInBatch,
+      long duplicatesInSilver, long quarantined, Map<String, Long> quarantinedByReason,
+      long dimensionRowsQuarantined, long eventDates, long emptyFolders) implements JobResult {
+
+    /** As {@link JobResult#counts()}, with the reasons under {@code quarantined.<reason>}. */
+    @Override
+    public Map<String, Long> counts() {
+      Map<String, Long> counts = new LinkedHashMap<>();
+      JobResult.super.counts().forEach((k, v) -> {
+        if (!k.startsWith("quarantined_by_reason.")) {
+          counts.put(k, v);
+        }
+      });
+      quarantinedByReason.forEach((reason, n) -> counts.put("quarantined." + reason, n));
+      return counts;
+    }
+  }
+
+  /** The events part of an ingest, before the quarantine is counted back. */
+  private record Events(long rejected, long accepted, long duplicatesInBatch,
+      long duplicatesInSilver, long eventDates, Map<String, Long> byReason, int emptyFolders) {
+    Result result(long quarantined, long dimensionRowsQuarantined, int emptyListed) {
+      return new Result(accepted, duplicatesInBatch + duplicatesInSilver, duplicatesInBatch,
+          duplicatesInSilver, quarantined, byReason, dimensionRowsQuarantined, eventDates,
+          emptyListed + emptyFolders);
+    }
   }
 
   private List<RawLake.Folder> eventFolders(RawLake lake, DateRange dates, AppConfig config) {
@@ -227,32 +260,30 @@ public final class IngestJob implements Job {
   }
 
   /**
-   * Counts the empty folders in the run metrics ({@code empty_folders}, 0 when none) and fails
-   * the run naming the first unless {@code ingest.on_empty_folder} allows them.
+   * Returns how many folders are empty (0 when none), failing the run naming the first unless
+   * {@code ingest.on_empty_folder} allows them.
    */
-  private static void emptyFolders(JobContext ctx, List<RawLake.Folder> empty, String why) {
-    ctx.metrics().count("empty_folders", empty.size());
+  private static int emptyFolders(JobContext ctx, List<RawLake.Folder> empty, String why) {
     if (empty.isEmpty()) {
-      return;
+      return 0;
     }
     String named = empty.get(0).path()
         + (empty.size() > 1 ? " (and " + (empty.size() - 1) + " more)" : "");
     if ("allow".equals(ctx.config().getString(ON_EMPTY_FOLDER))) {
       LOG.warn("raw events folder empty ({}), ingested as zero rows: {}", why, named);
-      return;
+      return empty.size();
     }
     throw new IllegalStateException("raw events folder is empty (" + why + "): " + named
         + "; set ingest.on_empty_folder: allow to accept it");
   }
 
   /**
-   * Validates, deduplicates and writes the events of {@code folders}; returns how many rows
-   * were rejected (they are written to the quarantine with the snapshot rejects, in one commit).
+   * Validates, deduplicates and writes the events of {@code folders}; returns what it counted,
+   * with the rows rejected (written to the quarantine with the snapshot rejects, in one commit).
    */
-  private long ingestEvents(JobContext ctx, DateRange dates, List<RawLake.Folder> folders,
+  private Events ingestEvents(JobContext ctx, DateRange dates, List<RawLake.Folder> folders,
       Dataset<Row> parsed, List<DataQuality.Count> counts) {
     SparkSession spark = ctx.spark();
-    RunMetrics metrics = ctx.metrics();
     counts.addAll(Phases.run(spark, name(), "validate", () -> outcomes(parsed)));
     Map<LocalDate, Long> byFolder = new TreeMap<>();
     Map<String, Long> byReason = new TreeMap<>();
@@ -260,8 +291,8 @@ public final class IngestJob implements Job {
       byReason.merge(c.reason() == null ? "" : c.reason(), c.rows(), Long::sum);
       byFolder.merge(c.arrivalDate(), c.rows(), Long::sum);
     }
-    emptyFolders(ctx, folders.stream().filter(f -> !byFolder.containsKey(f.date())).toList(),
-        "its files hold no rows");
+    int empty = emptyFolders(ctx, folders.stream().filter(f -> !byFolder.containsKey(f.date()))
+        .toList(), "its files hold no rows");
     long read = byReason.values().stream().mapToLong(Long::longValue).sum();
     long valid = byReason.getOrDefault("", 0L);
     byReason.remove("");
@@ -284,14 +315,9 @@ public final class IngestJob implements Job {
           () -> Deduplication.in(first, existingIds).count());
       long accepted = ctx.replace(SilverTables.EVENTS, Deduplication.notIn(first, existingIds),
           dates.sqlBetween("arrival_date"));
-      metrics.addRead(read);
-      metrics.count("accepted", accepted);
-      metrics.count("duplicates", (valid - distinct) + seenBefore);
-      metrics.count("duplicates_in_batch", valid - distinct);
-      metrics.count("duplicates_in_silver", seenBefore);
-      metrics.count("event_dates", eventDates.size());
-      byReason.forEach((reason, n) -> metrics.count("quarantined." + reason, n));
-      return read - valid;
+      ctx.metrics().addRead(read);
+      return new Events(read - valid, accepted, valid - distinct, seenBefore, eventDates.size(),
+          byReason, empty);
     } finally {
       first.unpersist();
     }

@@ -13,6 +13,7 @@ import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.job.JobResult;
 import com.community.analytics.common.lake.RawLake;
 import com.community.analytics.common.runlog.JobRunLog;
 import com.community.analytics.common.spark.DateFrames;
@@ -32,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -105,7 +107,7 @@ public final class KpiJob implements Job {
   }
 
   @Override
-  public void run(JobContext ctx) {
+  public Result run(JobContext ctx) {
     SparkSession spark = ctx.spark();
     KpiSettings s = KpiSettings.from(ctx.config());
     DateRange range = ctx.args().requireDates();
@@ -145,8 +147,15 @@ public final class KpiJob implements Job {
         .map(AlertRules.Alert::toRow).toList(), KpiTables.ALERTS.schema()),
         range.sqlBetween("date"));
     activity.unpersist();
-    report(ctx, s, range, board, alerts);
+    return report(ctx, s, range, board, alerts);
   }
+
+  /**
+   * What a run found on its last date: how many KPIs had each status, and the alerts of the
+   * range per level.
+   */
+  public record Result(Map<String, Long> statuses, long level1Alerts, long level2Alerts,
+      long level3Alerts) implements JobResult {}
 
   /** The KPI values of the range and its trailing days, as the board of the range's dates. */
   private List<KpiBoard.Line> board(JobContext ctx, KpiSettings s, DateRange range,
@@ -183,20 +192,18 @@ public final class KpiJob implements Job {
   }
 
   /**
-   * Counts the alerts per level, logs the statuses, prints the board, and fails the run on a
-   * level-3 alert when kpi.alerts.fail_on_level3 says so.
+   * Counts the statuses and alerts, prints the board, and fails the run on a level-3 alert
+   * when kpi.alerts.fail_on_level3 says so.
    */
-  private void report(JobContext ctx, KpiSettings s, DateRange range,
+  private Result report(JobContext ctx, KpiSettings s, DateRange range,
       List<KpiBoard.Line> board, List<AlertRules.Alert> alerts) {
-    for (int level = 1; level <= 3; level++) {
-      final int l = level;
-      ctx.metrics().count("alerts.level" + level, alerts.stream()
-          .filter(a -> a.level() == l).count());
-    }
-    LOG.info("kpi {}: statuses {}, alerts by level {}", range.to(), board.stream()
-        .filter(l -> l.date().equals(range.to())).collect(java.util.stream.Collectors
-            .groupingBy(KpiBoard.Line::status, TreeMap::new, java.util.stream.Collectors
-                .counting())), ctx.metrics().counts());
+    Map<Integer, Long> levels = alerts.stream().collect(Collectors.groupingBy(
+        AlertRules.Alert::level, Collectors.counting()));
+    Result result = new Result(board.stream().filter(l -> l.date().equals(range.to()))
+        .collect(Collectors.groupingBy(KpiBoard.Line::status, TreeMap::new,
+            Collectors.counting())), levels.getOrDefault(1, 0L), levels.getOrDefault(2, 0L),
+        levels.getOrDefault(3, 0L));
+    LOG.info("kpi {}: {}", range.to(), result);
     String colour = ctx.args().option("color").orElse("auto");
     out.print(BoardPrinter.render(range.to(), board, alerts, colour.equals("always")
         || colour.equals("auto") && System.console() != null));
@@ -207,6 +214,7 @@ public final class KpiJob implements Job {
       throw new IllegalStateException(level3.size() + " level-3 alert(s) and "
           + "kpi.alerts.fail_on_level3 is set: " + String.join("; ", level3));
     }
+    return result;
   }
 
   /** The raw folder, ingest outcome, job failures and churn drift of each date. */

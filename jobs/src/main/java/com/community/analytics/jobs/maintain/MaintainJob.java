@@ -8,6 +8,7 @@ import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.job.JobResult;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.time.DateRange;
 import java.io.PrintStream;
@@ -119,7 +120,7 @@ public final class MaintainJob implements Job {
   }
 
   @Override
-  public void run(JobContext ctx) {
+  public Result run(JobContext ctx) {
     MaintenanceSettings settings = MaintenanceSettings.from(ctx.config(), catalog.get());
     Plan plan = new Plan(settings, !ctx.args().flag("skip-optimize") && !ctx.args().flag(
         "dry-run"), !ctx.args().flag("skip-vacuum"), ctx.args().flag("dry-run"),
@@ -155,10 +156,13 @@ public final class MaintainJob implements Job {
             MaintenanceLog.MAINTENANCE_LOG.schema()));
       }
     }
-    ctx.metrics().count("tables", outcomes.size());
-    ctx.metrics().count("files_vacuumed",
-        outcomes.stream().mapToLong(MaintenanceLog.Outcome::vacuumed).sum());
+    return new Result(outcomes.size(),
+        outcomes.stream().mapToLong(MaintenanceLog.Outcome::vacuumed).sum(), outcomes);
   }
+
+  /** What a run did: the tables maintained, the files vacuumed, and each table's outcome. */
+  public record Result(long tables, long filesVacuumed, List<MaintenanceLog.Outcome> outcomes)
+      implements JobResult {}
 
   /** What this run does to each table. */
   record Plan(MaintenanceSettings settings, boolean optimize, boolean vacuum, boolean dryRun,

@@ -7,6 +7,7 @@ import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.job.JobResult;
 import com.community.analytics.common.job.JobRunner;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -88,7 +89,7 @@ public final class SqlJob implements Job {
   }
 
   @Override
-  public void run(JobContext ctx) throws IOException {
+  public JobResult run(JobContext ctx) throws IOException {
     int maxRows = ctx.config().getInt(MAX_ROWS);
     String format = ctx.args().option("format").orElse("table");
     Optional<String> query = ctx.args().option("query");
@@ -102,6 +103,7 @@ public final class SqlJob implements Job {
     } else {
       interactive(ctx, maxRows, format);
     }
+    return JobResult.NONE;
   }
 
   /** Statements from standard input, each run once its {@code ;} is read; errors go on. */

@@ -54,10 +54,13 @@ class ChurnRegistryTest {
     // scorings below plan plays and the frequency cap has work to do.
     f.run(new FeaturesJob(), conf, "--date", dayBefore);
 
-    f.run(new ChurnTrainJob(), conf, "--date", end);
+    ChurnTrainJob.Result v1Result = f.run(new ChurnTrainJob(), conf, "--date", end)
+        .result(ChurnTrainJob.Result.class);
     assertEquals(Map.of(1, "champion"), statuses(f), "the first model becomes champion");
     Row v1 = spark.read().format("delta").load(f.warehouse + "/ml/churn_models").first();
     Map<String, Double> metrics = v1.getJavaMap(v1.fieldIndex("metrics"));
+    assertEquals(new ChurnTrainJob.Result("trained", 1, true, metrics), v1Result,
+        "the result names the version, its promotion and the metrics the registry holds");
     for (String m : List.of("auc_roc", "auc_pr", "log_loss", "brier", "top_decile_precision",
         "top_decile_lift")) {
       assertTrue(metrics.containsKey(m), m + " in " + metrics);
@@ -68,13 +71,16 @@ class ChurnRegistryTest {
 
     Map<String, String> strict = new HashMap<>(conf);
     strict.put("churn.promotion_tolerance", "-1");
-    f.run(new ChurnTrainJob(), strict, "--date", end);
+    ChurnTrainJob.Result second = f.run(new ChurnTrainJob(), strict, "--date", end)
+        .result(ChurnTrainJob.Result.class);
+    assertEquals(List.of(2L, false), List.of(second.version(), second.champion()));
     assertEquals(Map.of(1, "champion", 2, "challenger"), statuses(f),
         "a model must beat the champion's AUC-PR by 1 here: it stays challenger");
 
     f.run(new ChurnTrainJob(), conf, "--promote", "2");
     assertEquals(Map.of(1, "retired", 2, "champion"), statuses(f));
-    f.run(new ChurnTrainJob(), conf, "--rollback");
+    assertEquals(new ChurnTrainJob.Result("rolled_back", 1, true, Map.of()),
+        f.run(new ChurnTrainJob(), conf, "--rollback").result());
     assertEquals(Map.of(1, "champion", 2, "retired"), statuses(f));
 
     f.run(new ChurnScoreJob(), conf, "--date", dayBefore);

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.cli.UsageException;
-import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.Main;
 import com.community.analytics.jobs.attribution.AttributionJob;
@@ -64,7 +63,7 @@ class ForgetUsersJobTest {
   private List<String> forgotten;
   /** Each existing table's version before the erasure. */
   private final Map<String, Long> versionBefore = new LinkedHashMap<>();
-  private JobContext first;
+  private JobFixture.Ran first;
   private String printed;
 
   @BeforeAll
@@ -172,7 +171,7 @@ class ForgetUsersJobTest {
   @Test
   void theLogSaysWhatEachTableLostButNeverWho() {
     List<Row> log = spark.read().format("delta").load(f.warehouse + "/ops/erasure_log")
-        .where(col("request_id").equalTo(first.runId())).collectAsList();
+        .where(col("request_id").equalTo(first.context().runId())).collectAsList();
     List<Catalog.Table> members = Main.catalog().memberTables();
     assertEquals(members.size(), log.size());
     Map<String, Row> byTable = new HashMap<>();
@@ -189,6 +188,12 @@ class ForgetUsersJobTest {
       assertEquals(DeltaTable.forPath(spark, path(t)).history(1).first().getLong(0),
           (long) r.getAs("delta_version"), t.name());
     }
+    ForgetUsersJob.Result result = first.result(ForgetUsersJob.Result.class);
+    assertEquals(2L, result.idsRequested());
+    Map<String, Long> logged = new LinkedHashMap<>();
+    log.forEach(r -> logged.put(r.getAs("action") + "." + r.getAs("table_name"),
+        r.<Long>getAs("rows_affected")));
+    assertEquals(logged, result.erased(), "the result holds what the log says, per table");
     for (String id : forgotten) {
       for (Row r : log) {
         for (StructField field : r.schema().fields()) {
@@ -215,11 +220,11 @@ class ForgetUsersJobTest {
       versions.put(t.name(), DeltaTable.forPath(spark, path(t)).history(1).first().getLong(0));
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    JobContext again = f.run(new ForgetUsersJob(new PrintStream(out, true,
+    JobFixture.Ran again = f.run(new ForgetUsersJob(new PrintStream(out, true,
         StandardCharsets.UTF_8), Main::catalog), conf, "--ids", String.join(",", forgotten),
         "--requested-by", "T-42");
     List<Row> log = spark.read().format("delta").load(f.warehouse + "/ops/erasure_log")
-        .where(col("request_id").equalTo(again.runId())).collectAsList();
+        .where(col("request_id").equalTo(again.context().runId())).collectAsList();
     assertEquals(Main.catalog().memberTables().size(), log.size());
     for (Row r : log) {
       assertEquals(0L, (long) r.getAs("rows_affected"), r.toString());
@@ -230,6 +235,8 @@ class ForgetUsersJobTest {
           .first().getLong(0), t.name() + " has no new version");
     }
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("Nothing matched"));
+    assertTrue(again.result(ForgetUsersJob.Result.class).erased().values().stream()
+        .allMatch(n -> n == 0), "nothing erased the second time");
   }
 
   @Test

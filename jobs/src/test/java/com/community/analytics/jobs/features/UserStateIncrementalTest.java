@@ -5,7 +5,6 @@ import static com.community.analytics.jobs.support.JobFixture.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.ingest.IngestJob;
 import com.community.analytics.jobs.support.JobFixture;
@@ -94,18 +93,21 @@ class UserStateIncrementalTest {
     String start = B.toString();
     nightly.run(new IngestJob(), LENIENT, "--from", start, "--to", B.plusDays(88).toString());
     nightly.run(new FeaturesJob(), LENIENT, "--from", start, "--to", B.plusDays(88).toString());
-    JobContext last = null;
+    FeaturesJob.Result last = null;
     for (int d = 89; d <= 91; d++) {
       nightly.run(new IngestJob(), LENIENT, "--date", B.plusDays(d).toString());
-      last = nightly.run(new FeaturesJob(), LENIENT, "--date", B.plusDays(d).toString());
+      last = nightly.run(new FeaturesJob(), LENIENT, "--date", B.plusDays(d).toString())
+          .result(FeaturesJob.Result.class);
     }
-    assertEquals(3L, last.metrics().counts().get("state_days_incremental"),
+    assertEquals(List.of(3L, 0L), List.of(last.stateDaysIncremental(),
+        last.stateDaysFromHistory()),
         "the late event of day 89 made the day-91 run roll state forward from day 89");
 
     full.run(new IngestJob(), LENIENT, "--from", start, "--to", B.plusDays(91).toString());
-    JobContext fromHistory = full.run(new FeaturesJob(), LENIENT, "--from", start, "--to",
-        B.plusDays(91).toString());
-    assertTrue(fromHistory.metrics().counts().containsKey("state_days_from_history"));
+    FeaturesJob.Result fromHistory = full.run(new FeaturesJob(), LENIENT, "--from", start,
+        "--to", B.plusDays(91).toString()).result(FeaturesJob.Result.class);
+    assertEquals(List.of(0L, 92L), List.of(fromHistory.stateDaysIncremental(),
+        fromHistory.stateDaysFromHistory()));
 
     assertDataFrameEquals(table(full, "gold/user_activity_daily", "activity_date", "user_id"),
         table(nightly, "gold/user_activity_daily", "activity_date", "user_id"));

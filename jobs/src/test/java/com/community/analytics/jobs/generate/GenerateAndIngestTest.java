@@ -3,7 +3,6 @@ package com.community.analytics.jobs.generate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.ingest.IngestJob;
 import com.community.analytics.jobs.support.JobFixture;
@@ -35,7 +34,7 @@ class GenerateAndIngestTest {
     assertTheOutageFolderLostItsEvents(f, GeneratorSettings.from(f.config(small), 2));
     JsonNode truth = new ObjectMapper().readTree(f.lake.resolve("ground_truth/summary.json")
         .toFile()).get("counts");
-    JobContext ingest = f.run(new IngestJob(), small, "--from", "2026-08-24", "--to",
+    JobFixture.Ran ingest = f.run(new IngestJob(), small, "--from", "2026-08-24", "--to",
         "2026-08-31");
 
     long distinct = truth.get("distinct_valid_events").asLong();
@@ -43,7 +42,7 @@ class GenerateAndIngestTest {
     assertEquals(distinct, spark.read().format("delta").load(f.warehouse + "/silver/events")
         .count());
     assertEquals(truth.get("duplicate_rows").asLong(),
-        ingest.metrics().counts().get("duplicates"));
+        ingest.result(IngestJob.Result.class).duplicates());
     Map<String, Long> quarantined = spark.read().format("delta")
         .load(f.warehouse + "/ops/quarantine").where("source = 'events'").groupBy("reason")
         .count().collectAsList().stream()
@@ -58,7 +57,7 @@ class GenerateAndIngestTest {
     assertEquals(6, kindCount, "every broken kind was planted");
     assertEquals(truth.get("unreadable_files").asLong(), quarantined.get("unreadable_file"));
     assertEquals(truth.get("raw_event_rows").asLong() + truth.get("unreadable_files").asLong(),
-        ingest.metrics().rowsRead());
+        ingest.rowsRead());
     assertTrue(truth.get("late_events").asLong() > 0);
     assertEquals(60L, spark.read().format("delta").load(f.warehouse + "/silver/users").count());
   }

@@ -3,7 +3,6 @@ package com.community.analytics.jobs.ingest;
 import static com.community.analytics.jobs.support.JobFixture.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.support.JobFixture;
 import java.io.ByteArrayOutputStream;
@@ -78,7 +77,7 @@ class HostileInputTest {
     f.writeRaw("events", D1, "part-0.json", List.of(), true);
     Files.write(f.lake.resolve("raw/events/dt=" + D1 + "/part-0.json"), bytes);
 
-    JobContext ctx = f.run(new IngestJob(), Map.of(), "--date", D1.toString());
+    JobFixture.Ran ran = f.run(new IngestJob(), Map.of(), "--date", D1.toString());
 
     assertEquals(List.of("ok1|u1", "ok2|u1", "ok3|u\ud83d\ude00"), spark.sql(
         "select concat(event_id, '|', user_id) from delta.`" + f.warehouse + "/silver/events` "
@@ -88,10 +87,9 @@ class HostileInputTest {
         "8|duplicate_key|-", "9|malformed_json|-", "10|invalid_encoding|-",
         "13|invalid_encoding|-"), quarantine(f, "events"),
         "the BOM row and the blank line are not rejects; line 2 is no row");
-    Map<String, Long> counts = ctx.metrics().counts();
-    assertEquals(12L, ctx.metrics().rowsRead());
-    assertEquals(ctx.metrics().rowsRead(), counts.get("accepted") + counts.get("duplicates")
-        + counts.get("quarantined"));
+    IngestJob.Result r = ran.result(IngestJob.Result.class);
+    assertEquals(12L, ran.rowsRead());
+    assertEquals(ran.rowsRead(), r.accepted() + r.duplicates() + r.quarantined());
     assertEquals(0L, spark.sql("select count(*) from delta.`" + f.warehouse + "/silver/events` "
         + "where event_type in ('purchase', 'refund') and amount is null").first().getLong(0));
 
@@ -112,7 +110,7 @@ class HostileInputTest {
             .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     assertEquals(0.25, spark.read().format("delta").load(f.warehouse + "/ops/data_quality")
         .where("rule = 'non_finite_number'").first().<Double>getAs("failure_share"));
-    assertEquals(ctx.runId(), spark.read().format("delta")
+    assertEquals(ran.context().runId(), spark.read().format("delta")
         .load(f.warehouse + "/ops/data_quality").select("run_id").distinct().first().get(0));
   }
 

@@ -4,7 +4,6 @@ import static com.community.analytics.common.testing.TestFiles.gzip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.support.JobFixture;
 import java.io.ByteArrayOutputStream;
@@ -265,15 +264,15 @@ class IngestFuzzTest {
         + applied);
 
     JobFixture f = new JobFixture(tmp);
-    JobContext ctx = f.run(new IngestJob(), Map.of(), "--date", DAY.toString());
+    JobFixture.Ran ran = f.run(new IngestJob(), Map.of(), "--date", DAY.toString());
 
     Dataset<Row> silver = spark.read().format("delta").load(f.warehouse + "/silver/events");
     Dataset<Row> quarantine = spark.read().format("delta").load(f.warehouse + "/ops/quarantine")
         .where("source = 'events'");
     long accepted = silver.count();
     long rejected = quarantine.count();
-    long read = ctx.metrics().rowsRead();
-    long duplicates = ctx.metrics().counts().get("duplicates");
+    long read = ran.rowsRead();
+    long duplicates = ran.result(IngestJob.Result.class).duplicates();
     System.out.println("fuzz: read " + read + " = accepted " + accepted + " + duplicates "
         + duplicates + " + quarantined " + rejected + "; by reason: "
         + quarantine.groupBy("reason").count().collectAsList());

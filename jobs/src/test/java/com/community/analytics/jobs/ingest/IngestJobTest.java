@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.community.analytics.common.catalog.SilverTables;
-import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.lake.RawLake;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.support.JobFixture;
@@ -89,7 +88,7 @@ class IngestJobTest {
   void quarantinesEveryBrokenKindAndReconciles() throws Exception {
     JobFixture f = new JobFixture(tmp);
     writeDay1(f);
-    JobContext ctx = f.run(new IngestJob(), Map.of(), "--date", D1.toString());
+    JobFixture.Ran ran = f.run(new IngestJob(), Map.of(), "--date", D1.toString());
 
     assertEquals(List.of("e1", "e2", "e5"), ids(f, this::events));
     Map<String, Long> reasons = quarantine(f).groupBy("reason").count().collectAsList().stream()
@@ -99,11 +98,12 @@ class IngestJobTest {
         "unreadable_file", 1L), reasons);
     Row unreadable = quarantine(f).where("reason = 'unreadable_file'").first();
     assertTrue(unreadable.getString(unreadable.fieldIndex("source_file")).endsWith("part-1.json.gz"));
-    Map<String, Long> c = ctx.metrics().counts();
-    assertEquals(11L, ctx.metrics().rowsRead(), "10 lines and one unreadable file");
-    assertEquals(3L, c.get("accepted"));
-    assertEquals(1L, c.get("duplicates"));
-    assertEquals(7L, c.get("quarantined"));
+    IngestJob.Result r = ran.result(IngestJob.Result.class);
+    assertEquals(11L, ran.rowsRead(), "10 lines and one unreadable file");
+    assertEquals(3L, r.accepted());
+    assertEquals(1L, r.duplicates());
+    assertEquals(7L, r.quarantined());
+    assertEquals(reasons, r.quarantinedByReason(), "the reasons as validation counted them");
     Row e2 = events(f).where("event_id = 'e2'").first();
     assertEquals("feed", e2.getString(e2.fieldIndex("channel")));
     // Registered by name, with the table and column comments of the catalog.
@@ -121,9 +121,10 @@ class IngestJobTest {
     writeDay2(f);
 
     f.run(new IngestJob(), Map.of(), "--date", D1.toString());
-    JobContext second = f.run(new IngestJob(), Map.of(), "--date", D2.toString());
-    assertEquals(1L, second.metrics().counts().get("duplicates_in_silver"));
-    assertEquals(2L, second.metrics().counts().get("accepted"));
+    IngestJob.Result second = f.run(new IngestJob(), Map.of(), "--date", D2.toString())
+        .result(IngestJob.Result.class);
+    assertEquals(1L, second.duplicatesInSilver());
+    assertEquals(2L, second.accepted());
     assertEquals(List.of("e1", "e2", "e3", "e4", "e5"), ids(f, this::events));
     Row late = events(f).where("event_id = 'e4'").first();
     assertEquals("2026-11-18", late.getDate(late.fieldIndex("event_date")).toString());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.support.JobFixture;
 import java.nio.file.Files;
@@ -111,7 +110,7 @@ class RawDriftTest {
     f.writeRaw("events", D1, "part-3.json", List.of(
         event("x4", D1 + "T13:00:00+08:00", "u4", "checkin", "")), true);
 
-    JobContext ctx = f.run(new IngestJob(), Map.of(), "--date", D1.toString());
+    JobFixture.Ran ran = f.run(new IngestJob(), Map.of(), "--date", D1.toString());
 
     assertEquals(List.of(
         "x1|u1|login|null|null|{ab_bucket=7, app_version=5.2.0, device={\"os\":\"ios\"}}",
@@ -132,13 +131,14 @@ class RawDriftTest {
         "the corrupt file is quarantined once, by path, with the read error");
     assertEquals(Map.of("accepted", 4L, "quarantined", 4L, "quarantined.wrong_type", 3L,
         "quarantined.unreadable_file", 1L, "empty_folders", 0L),
-        Map.of("accepted", ctx.metrics().counts().get("accepted"),
-            "quarantined", ctx.metrics().counts().get("quarantined"),
-            "quarantined.wrong_type", ctx.metrics().counts().get("quarantined.wrong_type"),
+        Map.of("accepted", ran.result().counts().get("accepted"),
+            "quarantined", ran.result().counts().get("quarantined"),
+            "quarantined.wrong_type", ran.result().counts().get("quarantined.wrong_type"),
             "quarantined.unreadable_file",
-            ctx.metrics().counts().get("quarantined.unreadable_file"),
-            "empty_folders", ctx.metrics().counts().get("empty_folders")));
-    assertEquals(8L, ctx.metrics().rowsRead(), "seven lines and one unreadable file");
+            ran.result().counts().get("quarantined.unreadable_file"),
+            "empty_folders", ran.result().counts().get("empty_folders")),
+        "the counts ops.job_runs records, the reasons under quarantined.<reason>");
+    assertEquals(8L, ran.rowsRead(), "seven lines and one unreadable file");
   }
 
   @Test
@@ -150,11 +150,12 @@ class RawDriftTest {
     assertEquals("raw events folder has no _SUCCESS marker (incomplete): " + folder(f, D1),
         failure(f, Map.of(), "--date", D1.toString()));
 
-    JobContext lenient = f.run(new IngestJob(), Map.of("ingest.require_success_marker", "false",
-        "ingest.on_missing_folder", "skip"), "--from", D1.toString(), "--to", D2.toString());
+    IngestJob.Result lenient = f.run(new IngestJob(), Map.of("ingest.require_success_marker", "false",
+        "ingest.on_missing_folder", "skip"), "--from", D1.toString(), "--to", D2.toString())
+        .result(IngestJob.Result.class);
     assertEquals(List.of("e1|u1|login|null|null|{}"), events(f),
         "the incomplete folder is read, the missing one skipped");
-    assertEquals(0L, lenient.metrics().counts().get("empty_folders"));
+    assertEquals(0L, lenient.emptyFolders());
   }
 
   @Test
@@ -168,11 +169,11 @@ class RawDriftTest {
         failure(f, Map.of(), "--from", D1.toString(), "--to", D2.toString()),
         "a zero-byte file is no data");
 
-    JobContext allowed = f.run(new IngestJob(), Map.of("ingest.on_empty_folder", "allow"),
+    JobFixture.Ran allowed = f.run(new IngestJob(), Map.of("ingest.on_empty_folder", "allow"),
         "--from", D1.toString(), "--to", D2.toString());
-    assertEquals(2L, allowed.metrics().counts().get("empty_folders"));
-    assertEquals(0L, allowed.metrics().rowsRead());
-    assertEquals(0L, allowed.metrics().counts().get("accepted"));
+    assertEquals(2L, allowed.result(IngestJob.Result.class).emptyFolders());
+    assertEquals(0L, allowed.rowsRead());
+    assertEquals(0L, allowed.result(IngestJob.Result.class).accepted());
   }
 
   @Test
@@ -186,9 +187,9 @@ class RawDriftTest {
     assertFalse(Files.exists(f.warehouse.resolve("silver/events")),
         "the run failed before writing anything");
 
-    JobContext allowed = f.run(new IngestJob(), Map.of("ingest.on_empty_folder", "allow"),
-        "--from", D1.toString(), "--to", D2.toString());
-    assertEquals(1L, allowed.metrics().counts().get("empty_folders"));
+    IngestJob.Result allowed = f.run(new IngestJob(), Map.of("ingest.on_empty_folder", "allow"),
+        "--from", D1.toString(), "--to", D2.toString()).result(IngestJob.Result.class);
+    assertEquals(1L, allowed.emptyFolders());
     assertEquals(List.of("e1|u1|login|null|null|{}"), events(f));
   }
 }

@@ -24,6 +24,7 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -48,14 +49,15 @@ class KpiJobTest {
   private JobFixture f;
   private Map<String, String> conf;
   private String printed;
+  private KpiJob.Result result;
 
   @BeforeAll
   void lake() throws Exception {
     f = SharedFixture.copy(SharedFixture.COMMUNITY_60_DAYS, tmp);
     conf = new HashMap<>(SharedFixture.COMMUNITY_60_DAYS.conf());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    f.run(new KpiJob(new PrintStream(out, true, StandardCharsets.UTF_8)), conf, "--from",
-        "2026-02-27", "--to", END, "--color", "never");
+    result = f.run(new KpiJob(new PrintStream(out, true, StandardCharsets.UTF_8)), conf,
+        "--from", "2026-02-27", "--to", END, "--color", "never").result(KpiJob.Result.class);
     printed = out.toString(StandardCharsets.UTF_8);
   }
 
@@ -118,6 +120,13 @@ class KpiJobTest {
     assertTrue(table("gold.cohort_retention").where("as_of_date = '" + END + "'").count() > 8);
     assertTrue(table("gold.funnel_daily").where("date = '" + END + "' AND channel = '(all)' "
         + "AND content_type = '(all)' AND step = 'reach'").first().<Long>getAs("members") > 100);
+    Map<String, Long> statuses = new TreeMap<>();
+    table("gold.kpi_daily").where("date = '" + END + "'").groupBy("status").count()
+        .collectAsList().forEach(r -> statuses.put(r.getAs("status"), r.<Long>getAs("count")));
+    Dataset<Row> alerts = table("gold.alerts").where("date BETWEEN '2026-02-27' AND '" + END
+        + "'");
+    assertEquals(new KpiJob.Result(statuses, alerts.where("level = 1").count(),
+        alerts.where("level = 2").count(), 0), result, "the result holds what the tables do");
   }
 
   @Test
@@ -147,7 +156,7 @@ class KpiJobTest {
   private void record(JobContext ctx, String job, DateRange dates, String status, Instant at,
       String error) {
     JobRunLog.record(spark, ctx.writer(), new JobRunLog.JobRun(job + "-" + at, job, "test",
-        dates, status, at, at.plusSeconds(60), new RunMetrics(), error, "test.yaml"));
+        dates, status, at, at.plusSeconds(60), new RunMetrics(), Map.of(), error, "test.yaml"));
   }
 
   @Test

@@ -165,8 +165,8 @@ class MaintainJobTest {
         "optimize_recent_days 1: only the partition of --date is rewritten");
     long filesBefore = new TableMaintenance(spark, path).active().count();
     String previousCheck = spark.conf().get(MaintainJob.RETENTION_CHECK, null);
-    JobContext maintain = f.run(new MaintainJob(new PrintStream(new ByteArrayOutputStream()),
-        Main::catalog), PURGE_NOW);
+    JobFixture.Ran maintain = f.run(new MaintainJob(new PrintStream(
+        new ByteArrayOutputStream()), Main::catalog), PURGE_NOW);
 
     assertEquals(previousCheck, spark.conf().get(MaintainJob.RETENTION_CHECK, null),
         "the retention check is back as it was");
@@ -182,7 +182,7 @@ class MaintainJobTest {
     assertEquals(0, inParquetFiles(f, "silver.events", "gone"), "VACUUM deleted the old files");
 
     Map<String, Row> log = new HashMap<>();
-    delta(f, "ops.maintenance_log").where("run_id = '" + maintain.runId() + "'")
+    delta(f, "ops.maintenance_log").where("run_id = '" + maintain.context().runId() + "'")
         .collectAsList().forEach(r -> log.put(r.getAs("table_name"), r));
     Map<String, String> optimized = new HashMap<>();
     log.forEach((table, r) -> optimized.put(table, r.getAs("optimize")));
@@ -198,6 +198,10 @@ class MaintainJobTest {
     assertEquals(true, log.get("silver.users").getAs("purged_deletion_vectors"));
     assertEquals(false, ev.getAs("purged_deletion_vectors"));
     assertEquals(0, (int) ev.getAs("vacuum_retention_hours"));
+    MaintainJob.Result result = maintain.result(MaintainJob.Result.class);
+    assertEquals(List.of((long) log.size(), log.values().stream()
+            .mapToLong(r -> r.<Long>getAs("files_vacuumed")).sum()),
+        List.of(result.tables(), result.filesVacuumed()), "the result sums the log");
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.community.analytics.common.cli.CommandLine;
 import com.community.analytics.common.config.AppConfig;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.job.JobResult;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.common.testing.TestConfigs;
 import com.community.analytics.common.testing.TestFiles;
@@ -79,14 +80,25 @@ public final class JobFixture {
   }
 
   /** Runs a job on the shared test session, as the runner would (without stopping it). */
-  public JobContext run(Job job, Map<String, String> overrides, String... args)
+  public Ran run(Job job, Map<String, String> overrides, String... args)
       throws Exception {
     CommandLine.Parsed parsed = CommandLine.parse(job.name(), "community " + job.name(),
         job.description(), job.options(), args);
     job.check(parsed.args());
     JobContext ctx = JobContext.of(SparkTestSession.get(), config(overrides), parsed.args());
-    job.run(ctx);
-    return ctx;
+    return new Ran(ctx, job.run(ctx));
+  }
+
+  /** One run of a job in a test: its context (with the rows read and written) and result. */
+  public record Ran(JobContext context, JobResult result) {
+    /** The job's typed result, e.g. {@code ran.result(IngestJob.Result.class).accepted()}. */
+    public <R extends JobResult> R result(Class<R> type) {
+      return type.cast(result);
+    }
+
+    public long rowsRead() {
+      return context.metrics().rowsRead();
+    }
   }
 
   /** Writes a raw file (gzip when the name ends .gz) and, if asked, the folder's _SUCCESS. */

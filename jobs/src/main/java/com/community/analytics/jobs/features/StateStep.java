@@ -1,0 +1,70 @@
+package com.community.analytics.jobs.features;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.community.analytics.common.catalog.SharedTables;
+import com.community.analytics.common.catalog.SilverTables;
+import com.community.analytics.common.catalog.TableSpec;
+import com.community.analytics.common.config.CommonKeys;
+import com.community.analytics.common.config.ConfigKey;
+import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.time.DateRange;
+import java.sql.Date;
+import java.time.LocalDate;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state step of {@code features}: gold.user_state for every day of a range. Cost: with the
+ * previous day's state and a short range, state(D) = state(D-1) + day D, reading four daily
+ * partitions of activity per day; otherwise one pass over the activity history.
+ */
+final class StateStep {
+  private static final Logger LOG = LoggerFactory.getLogger(StateStep.class);
+
+  static final ConfigKey MAX_INCREMENTAL_DAYS = ConfigKey.integer(
+      "features.max_incremental_days", 14, "state is rolled forward day by day for at most this "
+          + "many days; longer ranges are computed from history in one pass");
+
+  /** How a run computed the state of its days. */
+  enum Mode { INCREMENTAL, FROM_HISTORY }
+
+  private StateStep() {}
+
+  /** Writes the state of {@code from..to}; returns how it was computed. */
+  static Mode write(JobContext ctx, LocalDate from, LocalDate to) {
+    TableSpec table = SharedTables.USER_STATE;
+    Dataset<Row> users = UserState.users(ctx.warehouse().read(SilverTables.USERS),
+        ctx.config().getString(CommonKeys.TIME_ZONE));
+    LocalDate before = from.minusDays(1);
+    long days = to.toEpochDay() - from.toEpochDay() + 1;
+    boolean havePrevious = ctx.warehouse().exists(table) && !stateOn(ctx, before).limit(1)
+        .isEmpty();
+    Dataset<Row> state;
+    Mode mode;
+    if (havePrevious && days <= ctx.config().getInt(MAX_INCREMENTAL_DAYS)) {
+      state = UserState.advance(stateOn(ctx, before),
+          ctx.warehouse().read(SharedTables.ACTIVITY_DAILY).where(col("activity_date")
+              .isin(DateRange.sqlValues(UserState.advanceReads(from, to)))), users, from, to);
+      mode = Mode.INCREMENTAL;
+    } else {
+      LOG.info("features: state {}..{} computed from history ({})", from, to,
+          havePrevious ? "range longer than features.max_incremental_days"
+              : "no state for " + before);
+      state = UserState.fromHistory(ctx.warehouse().read(SharedTables.ACTIVITY_DAILY), users,
+          from, to);
+      mode = Mode.FROM_HISTORY;
+    }
+    ctx.replace(table, state, DateRange.of(from, to).sqlBetween("as_of_date"));
+    return mode;
+  }
+
+  /** The members' state as of {@code day}. */
+  static Dataset<Row> stateOn(JobContext ctx, LocalDate day) {
+    return ctx.warehouse().read(SharedTables.USER_STATE)
+        .where(col("as_of_date").equalTo(lit(Date.valueOf(day))));
+  }
+}
