@@ -54,7 +54,7 @@ final class ChurnTrainBench extends ModelBench {
     int numeric = ChurnFeatures.numericFeatures().size();
     Dataset<Row> set = synthetic(ctx, rows, 200_000, schema(), id -> member(id, numeric),
         folder);
-    List<ChurnTrainer.Candidate> grid = ChurnTrainJob.grid(ctx.config());
+    List<ChurnTrainer.Candidate> grid = ctx.config().get(ChurnTrainJob.GRID);
 
     long started = System.nanoTime();
     ChurnTrainer.Trained trained = ChurnTrainer.train(set.where(col("split").equalTo("train")),

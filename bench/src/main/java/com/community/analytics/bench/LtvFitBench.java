@@ -56,28 +56,28 @@ final class LtvFitBench extends ModelBench {
 
   @Override
   Map<String, Object> measure(JobContext ctx, long members, Path work) throws Exception {
-    double[] bg = {ctx.config().getDouble(GeneratorSettings.BG_R),
-        ctx.config().getDouble(GeneratorSettings.BG_ALPHA),
-        ctx.config().getDouble(GeneratorSettings.BG_A),
-        ctx.config().getDouble(GeneratorSettings.BG_B)};
-    double[] gg = {ctx.config().getDouble(GeneratorSettings.GG_P),
-        ctx.config().getDouble(GeneratorSettings.GG_Q),
-        ctx.config().getDouble(GeneratorSettings.GG_GAMMA)};
+    double[] bg = {ctx.config().get(GeneratorSettings.BG_R),
+        ctx.config().get(GeneratorSettings.BG_ALPHA),
+        ctx.config().get(GeneratorSettings.BG_A),
+        ctx.config().get(GeneratorSettings.BG_B)};
+    double[] gg = {ctx.config().get(GeneratorSettings.GG_P),
+        ctx.config().get(GeneratorSettings.GG_Q),
+        ctx.config().get(GeneratorSettings.GG_GAMMA)};
     Path folder = work.resolve("ltv-state-" + members);
     Dataset<Row> state = synthetic(ctx, members, 500_000, STATE, id -> buyer(id, bg, gg),
         folder);
 
     long started = System.nanoTime();
     Map<Date, List<LtvFitter.BgNbdRow>> bgRows = LtvScoring.bgNbdSummary(state,
-        ctx.config().getInt(LtvStep.MAX_SUMMARY_ROWS));
+        ctx.config().get(LtvStep.MAX_SUMMARY_ROWS));
     Map<Date, List<LtvFitter.SpendRow>> spendRows = LtvScoring.spendSummary(state);
     double summarySeconds = seconds(started);
     List<LtvFitter.BgNbdRow> bgSummary = bgRows.get(Date.valueOf(AS_OF));
     List<LtvFitter.SpendRow> spendSummary = spendRows.get(Date.valueOf(AS_OF));
 
-    double penalizer = ctx.config().getDouble(LtvStep.PENALIZER);
+    double penalizer = ctx.config().get(LtvStep.PENALIZER);
     BgNbdObservation observation = BgNbdObservation.parse(
-        ctx.config().getString(LtvStep.OBSERVATION));
+        ctx.config().get(LtvStep.OBSERVATION));
     long fitStarted = System.nanoTime();
     ModelFit bgFit = LtvFitter.fitBgNbd(bgSummary, penalizer, observation);
     double bgSeconds = seconds(fitStarted);

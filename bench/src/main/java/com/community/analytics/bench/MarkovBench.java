@@ -49,8 +49,8 @@ final class MarkovBench extends ModelBench {
 
   @Override
   Map<String, Object> measure(JobContext ctx, long journeys, Path work) throws Exception {
-    int periodDays = ctx.config().getInt(AttributionSettings.MARKOV_PERIOD);
-    int order = ctx.config().getInt(AttributionSettings.MARKOV_ORDER);
+    int periodDays = ctx.config().get(AttributionSettings.MARKOV_PERIOD);
+    int order = ctx.config().get(AttributionSettings.MARKOV_ORDER);
     Path folder = work.resolve("journeys-" + journeys);
     Dataset<Row> rows = synthetic(ctx, journeys, 500_000, JOURNEYS,
         id -> journey(id, periodDays), folder);

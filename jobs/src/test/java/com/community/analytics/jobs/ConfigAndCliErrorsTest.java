@@ -73,7 +73,8 @@ class ConfigAndCliErrorsTest {
             "config key 'ingest.content_origins': expected a non-empty list of names, got "
                 + "'[pgc, {ugc=1}]'", "ingest", "--date", DAY),
         row("job option of the wrong type", "{}",
-            "community generate: config key 'generator.members': expected an integer, got 'many'",
+            "community generate: config key 'generator.members': expected an integer >= 1, got "
+                + "'many'",
             "generate", "--members", "many"),
         // Each job's own options.
         row("nightly unknown step", "{}", "community nightly: unknown step 'churn'; steps: "
@@ -132,7 +133,7 @@ class ConfigAndCliErrorsTest {
             "config key 'ingest.require_success_marker': expected true or false, got '1'",
             "ingest", "--date", DAY),
         row("non-number for a double", "generator:\n  broken_share: lots",
-            "config key 'generator.broken_share': expected a number, got 'lots'",
+            "config key 'generator.broken_share': expected a number from 0 to 1, got 'lots'",
             "ingest", "--date", DAY),
         row("bad enum value", "catalog:\n  type: mysql",
             "config key 'catalog.type': expected one of embedded, hive, got 'mysql'",
@@ -149,7 +150,7 @@ class ConfigAndCliErrorsTest {
             "config key 'lake.root': expected a single value, got '[a, b]'",
             "ingest", "--date", DAY),
         row("scalar for a rule table", "churn:\n  grid: 3",
-            "config key 'churn.grid': expected a list or a map, got '3'", "ingest", "--date", DAY),
+            "config key 'churn.grid': expected a list, got '3'", "ingest", "--date", DAY),
         row("unset environment variable", "s3:\n  endpoint: ${env:" + UNSET_VARIABLE + "}",
             "config key 's3.endpoint' refers to environment variable " + UNSET_VARIABLE
                 + ", which is not set", "ingest", "--date", DAY),

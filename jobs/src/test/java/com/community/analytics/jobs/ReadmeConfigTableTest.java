@@ -41,7 +41,7 @@ class ReadmeConfigTableTest {
     String table = Main.runner().schema().markdownTable();
     assertEquals(Main.runner().schema().keys().size() + 2, table.split("\n").length,
         "a header, a rule and one row per key");
-    assertTrue(table.contains("| `features.snapshot_every_days` | int | 7 | "), table);
+    assertTrue(table.contains("| `features.snapshot_every_days` | int >= 1 | 7 | "), table);
     assertTrue(table.contains("| `catalog.type` | embedded / hive | embedded | "), table);
     assertTrue(table.contains("| `s3.secret_key` | secret | — | "), table);
   }

@@ -63,8 +63,8 @@ public final class Warehouse {
 
   /** Opens the warehouse of {@code config} and registers its tables by name. */
   public static Warehouse attach(SparkSession spark, AppConfig config) {
-    Warehouse w = new Warehouse(spark, config.getString(CommonKeys.WAREHOUSE_ROOT),
-        "embedded".equals(config.getString(CommonKeys.CATALOG_TYPE)));
+    Warehouse w = new Warehouse(spark, config.get(CommonKeys.WAREHOUSE_ROOT),
+        "embedded".equals(config.get(CommonKeys.CATALOG_TYPE)));
     if (w.embedded) {
       w.registerExistingTables();
     }

@@ -1,7 +1,6 @@
 package com.community.analytics.common.config;
 
 import java.io.Serializable;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,45 +30,22 @@ public final class AppConfig implements Serializable {
     return source;
   }
 
-  public boolean isSet(ConfigKey key) {
+  public boolean isSet(ConfigKey<?> key) {
     return values.get(key.name()) != null;
   }
 
-  public String getString(ConfigKey key) {
-    Object v = require(key);
-    return v.toString();
-  }
-
-  public int getInt(ConfigKey key) {
-    return ((Number) require(key)).intValue();
-  }
-
-  public long getLong(ConfigKey key) {
-    return ((Number) require(key)).longValue();
-  }
-
-  public double getDouble(ConfigKey key) {
-    return ((Number) require(key)).doubleValue();
-  }
-
-  public boolean getBoolean(ConfigKey key) {
-    return (Boolean) require(key);
-  }
-
-  public LocalDate getDate(ConfigKey key) {
-    Object v = require(key);
-    return v instanceof LocalDate ? (LocalDate) v : LocalDate.parse(v.toString());
-  }
-
-  /** A declared LIST value: its names, in order. */
+  /**
+   * The value of {@code key}, of the key's type (checked when the config was loaded); fails
+   * naming the key when it has no value and no default.
+   */
   @SuppressWarnings("unchecked")
-  public List<String> getList(ConfigKey key) {
-    return (List<String>) require(key);
-  }
-
-  /** A declared TREE value: a YAML list or map, kept as loaded. */
-  public Object getTree(ConfigKey key) {
-    return require(key);
+  public <T> T get(ConfigKey<T> key) {
+    Object v = values.get(key.name());
+    if (v == null) {
+      throw new ConfigException("config key '" + key.name() + "' is not set (" + key.description()
+          + ")");
+    }
+    return (T) v;
   }
 
   /** Every set key as {@code key=value}, sorted, secrets masked: what the run logs. */
@@ -83,14 +59,5 @@ public final class AppConfig implements Serializable {
       lines.add(e.getKey() + "=" + (secret ? "****" : e.getValue()));
     }
     return lines;
-  }
-
-  private Object require(ConfigKey key) {
-    Object v = values.get(key.name());
-    if (v == null) {
-      throw new ConfigException("config key '" + key.name() + "' is not set (" + key.description()
-          + ")");
-    }
-    return v;
   }
 }

@@ -63,14 +63,14 @@ public final class ConfigLoader {
     Map<String, Object> raw = new TreeMap<>();
     readFile(file, raw, new ArrayDeque<>());
     for (Map.Entry<String, String> e : overrides.entrySet()) {
-      ConfigKey key = schema.require(e.getKey(), "--set");
+      ConfigKey<?> key = schema.require(e.getKey(), "--set");
       String value = substituteEnv(e.getValue(), key.name());
       raw.put(key.name(), key.kind() == ConfigKey.Kind.PATH ? resolveAgainstWorkingDir(value)
           : value);
     }
     Map<String, Object> values = new TreeMap<>();
     Map<String, Boolean> secrets = new TreeMap<>();
-    for (ConfigKey key : schema.keys().values()) {
+    for (ConfigKey<?> key : schema.keys().values()) {
       Object given = raw.get(key.name());
       Object value = key.convert(given != null ? given : key.defaultValue());
       values.put(key.name(), value);
@@ -108,7 +108,7 @@ public final class ConfigLoader {
     Map<String, Object> flat = new LinkedHashMap<>();
     flatten("", top, flat, file);
     for (Map.Entry<String, Object> e : flat.entrySet()) {
-      ConfigKey key = schema.require(e.getKey(), file);
+      ConfigKey<?> key = schema.require(e.getKey(), file);
       if (key.isSecret() && e.getValue() != null && !(e.getValue() instanceof String
           && ENV_REF.matcher((String) e.getValue()).matches())) {
         throw new ConfigException("config key '" + key.name() + "' is a secret: give it as "

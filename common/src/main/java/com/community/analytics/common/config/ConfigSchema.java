@@ -7,11 +7,11 @@ import java.util.TreeMap;
 
 /** The set of declared configuration keys: common ones plus those each job declares. */
 public final class ConfigSchema {
-  private final Map<String, ConfigKey> keys = new TreeMap<>();
+  private final Map<String, ConfigKey<?>> keys = new TreeMap<>();
 
-  public ConfigSchema add(Collection<ConfigKey> declared) {
-    for (ConfigKey key : declared) {
-      ConfigKey previous = keys.putIfAbsent(key.name(), key);
+  public ConfigSchema add(Collection<ConfigKey<?>> declared) {
+    for (ConfigKey<?> key : declared) {
+      ConfigKey<?> previous = keys.putIfAbsent(key.name(), key);
       if (previous != null && previous != key) {
         throw new IllegalStateException("config key declared twice: " + key.name());
       }
@@ -19,17 +19,17 @@ public final class ConfigSchema {
     return this;
   }
 
-  public ConfigKey get(String name) {
+  public ConfigKey<?> get(String name) {
     return keys.get(name);
   }
 
   /** True when {@code name} is a declared key whose whole YAML subtree is its value. */
   boolean isTree(String name) {
-    ConfigKey key = keys.get(name);
+    ConfigKey<?> key = keys.get(name);
     return key != null && key.kind() == ConfigKey.Kind.TREE;
   }
 
-  public Map<String, ConfigKey> keys() {
+  public Map<String, ConfigKey<?>> keys() {
     return Collections.unmodifiableMap(keys);
   }
 
@@ -40,7 +40,7 @@ public final class ConfigSchema {
   public String markdownTable() {
     StringBuilder out = new StringBuilder("| key | kind | default | meaning |\n")
         .append("|---|---|---|---|\n");
-    for (ConfigKey key : keys.values()) {
+    for (ConfigKey<?> key : keys.values()) {
       out.append("| `").append(key.name()).append("` | ").append(kindOf(key)).append(" | ")
           .append(cell(defaultOf(key))).append(" | ").append(cell(key.description()))
           .append(" |\n");
@@ -48,16 +48,19 @@ public final class ConfigSchema {
     return out.toString();
   }
 
-  private static String kindOf(ConfigKey key) {
-    return switch (key.kind()) {
+  /** The kind of a key's values, with what each must be beyond it (e.g. {@code int >= 1}). */
+  private static String kindOf(ConfigKey<?> key) {
+    String kind = switch (key.kind()) {
       case ENUM -> String.join(" / ", key.allowed());
-      case TREE -> "list or map";
+      case TREE -> key.treeShape();
       case LIST -> "list";
       default -> key.isSecret() ? "secret" : key.kind().name().toLowerCase(java.util.Locale.ROOT);
     };
+    return key.requirements().isEmpty() ? kind
+        : kind + " " + String.join(" and ", key.requirements());
   }
 
-  private static String defaultOf(ConfigKey key) {
+  private static String defaultOf(ConfigKey<?> key) {
     Object value = key.defaultValue();
     if (value == null) {
       return "—";
@@ -72,8 +75,8 @@ public final class ConfigSchema {
   }
 
   /** Fails with a message naming the key when it is not declared. */
-  ConfigKey require(String name, String source) {
-    ConfigKey key = keys.get(name);
+  ConfigKey<?> require(String name, String source) {
+    ConfigKey<?> key = keys.get(name);
     if (key == null) {
       throw new ConfigException("unknown config key '" + name + "' in " + source);
     }

@@ -31,7 +31,7 @@ public interface Job {
   }
 
   /** Config keys this job reads; together with every other job's they form the schema. */
-  default List<ConfigKey> configKeys() {
+  default List<ConfigKey<?>> configKeys() {
     return List.of();
   }
 

@@ -93,7 +93,7 @@ public final class JobRunner {
       config = new ConfigLoader(schema).load(args.configFile(), args.overrides());
       // Every job attaches the warehouse: an unset root is a config mistake, found before a
       // session is built.
-      config.getString(CommonKeys.WAREHOUSE_ROOT);
+      config.get(CommonKeys.WAREHOUSE_ROOT);
     } catch (ConfigException e) {
       err.println(program + " " + job.name() + ": " + oneLine(e));
       return USAGE;

@@ -16,8 +16,9 @@ final class RunRecords {
 
   /**
    * Appends the run's row, with the counts of its typed result ({@link JobResult#NONE} for a
-   * run that failed or was skipped). A failure to record a succeeded run fails the run; a failure to
-   * record a failed or skipped one is logged, so the original error stays the one reported.
+   * run that failed or was skipped). A failure to record a succeeded run fails the run; a
+   * failure to record a failed or skipped one is logged, so the original error stays the one
+   * reported.
    */
   static void record(Job job, JobContext context, Instant started, String status,
       JobResult result, String error) {
@@ -27,7 +28,7 @@ final class RunRecords {
     RunMetrics m = context.metrics();
     DateRange dates = context.args().dates().orElse(null);
     JobRunLog.JobRun run = new JobRunLog.JobRun(context.runId(), job.name(),
-        context.config().getString(CommonKeys.ENV_NAME), dates, status, started, Instant.now(), m,
+        context.config().get(CommonKeys.ENV_NAME), dates, status, started, Instant.now(), m,
         result.counts(), error, context.config().source());
     try {
       JobRunLog.record(context.spark(), context.writer(), run);

@@ -18,7 +18,7 @@ public final class SparkSessions {
     SparkConf conf = new SparkConf();
     applyDefaults(conf, appName, config);
     SparkSession.Builder builder = SparkSession.builder().config(conf);
-    if ("hive".equals(config.getString(CommonKeys.CATALOG_TYPE))) {
+    if ("hive".equals(config.get(CommonKeys.CATALOG_TYPE))) {
       builder.enableHiveSupport();
     }
     return builder.getOrCreate();
@@ -66,15 +66,15 @@ public final class SparkSessions {
 
   private static void applyS3(SparkConf conf, AppConfig config) {
     if (config.isSet(CommonKeys.S3_ENDPOINT)) {
-      conf.setIfMissing("spark.hadoop.fs.s3a.endpoint", config.getString(CommonKeys.S3_ENDPOINT));
+      conf.setIfMissing("spark.hadoop.fs.s3a.endpoint", config.get(CommonKeys.S3_ENDPOINT));
     }
     conf.setIfMissing("spark.hadoop.fs.s3a.path.style.access",
-        String.valueOf(config.getBoolean(CommonKeys.S3_PATH_STYLE)));
+        String.valueOf(config.get(CommonKeys.S3_PATH_STYLE)));
     if (config.isSet(CommonKeys.S3_ACCESS_KEY)) {
       conf.setIfMissing("spark.hadoop.fs.s3a.access.key",
-          config.getString(CommonKeys.S3_ACCESS_KEY));
+          config.get(CommonKeys.S3_ACCESS_KEY));
       conf.setIfMissing("spark.hadoop.fs.s3a.secret.key",
-          config.getString(CommonKeys.S3_SECRET_KEY));
+          config.get(CommonKeys.S3_SECRET_KEY));
     }
   }
 }

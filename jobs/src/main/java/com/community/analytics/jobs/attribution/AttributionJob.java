@@ -64,7 +64,7 @@ public final class AttributionJob implements Job {
   }
 
   @Override
-  public List<ConfigKey> configKeys() {
+  public List<ConfigKey<?>> configKeys() {
     return AttributionSettings.keys();
   }
 

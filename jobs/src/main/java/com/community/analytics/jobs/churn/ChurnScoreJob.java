@@ -24,7 +24,6 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,26 +50,29 @@ import org.slf4j.LoggerFactory;
 public final class ChurnScoreJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(ChurnScoreJob.class);
 
-  public static final ConfigKey RISK_HIGH = ConfigKey.decimal("churn.risk_high", 0.5,
-      "churn probability from which a member is high risk");
-  public static final ConfigKey RISK_MEDIUM = ConfigKey.decimal("churn.risk_medium", 0.25,
-      "churn probability from which a member is medium risk");
-  public static final ConfigKey PSI_WARNING = ConfigKey.decimal("churn.psi_warning", 0.25,
-      "PSI from which a feature's drift is flagged");
-  public static final ConfigKey PLANNED = ConfigKey.string("retention.planned_time", "20:00",
-      "local time plays are planned for, the day after scoring");
-  public static final ConfigKey QUIET_START = ConfigKey.string("retention.quiet_start", "22:00",
-      "start of quiet hours (local)");
-  public static final ConfigKey QUIET_END = ConfigKey.string("retention.quiet_end", "08:00",
-      "end of quiet hours (local)");
-  public static final ConfigKey CAP_DAYS = ConfigKey.integer("retention.cap_days", 3,
-      "no member is contacted more than once within this many days");
-  public static final ConfigKey OFFER_CHURN = ConfigKey.string("retention.offer.churn_warning",
-      "churn-warning coupon", "offer for high-risk members");
-  public static final ConfigKey OFFER_RECALL = ConfigKey.string("retention.offer.recall",
-      "recall task pack", "offer for dormant members (7-30 days inactive)");
-  public static final ConfigKey OFFER_GROWTH = ConfigKey.string("retention.offer.growth",
-      "7-day growth gift", "offer for new members (0-7 days)");
+  public static final ConfigKey<Double> RISK_HIGH = ConfigKey.decimal("churn.risk_high", 0.5,
+      "churn probability from which a member is high risk").between(0, 1);
+  public static final ConfigKey<Double> RISK_MEDIUM = ConfigKey.decimal("churn.risk_medium",
+      0.25, "churn probability from which a member is medium risk").between(0, 1);
+  public static final ConfigKey<Double> PSI_WARNING = ConfigKey.decimal("churn.psi_warning",
+      0.25, "PSI from which a feature's drift is flagged").check(v -> v > 0, "> 0");
+  public static final ConfigKey<LocalTime> PLANNED = ConfigKey.time("retention.planned_time",
+      "20:00", "local time plays are planned for, the day after scoring");
+  public static final ConfigKey<LocalTime> QUIET_START = ConfigKey.time("retention.quiet_start",
+      "22:00", "start of quiet hours (local)");
+  public static final ConfigKey<LocalTime> QUIET_END = ConfigKey.time("retention.quiet_end",
+      "08:00", "end of quiet hours (local)");
+  public static final ConfigKey<Integer> CAP_DAYS = ConfigKey.integer("retention.cap_days", 3,
+      "no member is contacted more than once within this many days").atLeast(0);
+  public static final ConfigKey<String> OFFER_CHURN = ConfigKey.string(
+      "retention.offer.churn_warning", "churn-warning coupon", "offer for high-risk members")
+      .nonEmpty();
+  public static final ConfigKey<String> OFFER_RECALL = ConfigKey.string(
+      "retention.offer.recall", "recall task pack",
+      "offer for dormant members (7-30 days inactive)").nonEmpty();
+  public static final ConfigKey<String> OFFER_GROWTH = ConfigKey.string(
+      "retention.offer.growth", "7-day growth gift", "offer for new members (0-7 days)")
+      .nonEmpty();
 
   @Override
   public String name() {
@@ -90,7 +92,7 @@ public final class ChurnScoreJob implements Job {
   }
 
   @Override
-  public List<ConfigKey> configKeys() {
+  public List<ConfigKey<?>> configKeys() {
     return List.of(RISK_HIGH, RISK_MEDIUM, PSI_WARNING, PLANNED, QUIET_START, QUIET_END,
         CAP_DAYS, OFFER_CHURN, OFFER_RECALL, OFFER_GROWTH);
   }
@@ -105,7 +107,7 @@ public final class ChurnScoreJob implements Job {
     SparkSession spark = ctx.spark();
     AppConfig config = ctx.config();
     LocalDate day = ctx.args().requireDates().to();
-    ChurnRegistry registry = new ChurnRegistry(ctx, config.getString(CommonKeys.LAKE_ROOT));
+    ChurnRegistry registry = new ChurnRegistry(ctx, config.get(CommonKeys.LAKE_ROOT));
     Row champion = registry.champion().orElseThrow(() -> new IllegalStateException(
         "no champion churn model: run churn-train first (or churn-train --promote VERSION)"));
     int version = ChurnRegistry.version(champion);
@@ -131,8 +133,8 @@ public final class ChurnScoreJob implements Job {
             ChurnFeatures.LOOKBACK_DAYS - 1))), lit(d)));
     Dataset<Row> cutoff = DateFrames.of(spark, "cutoff", List.of(day));
     Dataset<Row> features = ChurnFeatures.build(state, activity, cutoff).cache();
-    double high = config.getDouble(RISK_HIGH);
-    double medium = config.getDouble(RISK_MEDIUM);
+    double high = config.get(RISK_HIGH);
+    double medium = config.get(RISK_MEDIUM);
     Dataset<Row> scores = ChurnTrainer.calibrate(registry.pipeline(champion),
         registry.calibrator(champion), features)
         .select(col("user_id"), col("cutoff").as("as_of_date"), col("churn_probability"),
@@ -142,13 +144,13 @@ public final class ChurnScoreJob implements Job {
     long scored = ctx.replace(ChurnTables.SCORES, scores, "as_of_date = '" + day + "'");
 
     List<Row> drift = Phases.run(spark, name(), "measure drift", () ->
-        drift(registry.profile(champion), features, d, version, config.getDouble(PSI_WARNING)));
+        drift(registry.profile(champion), features, d, version, config.get(PSI_WARNING)));
     ctx.replace(SharedTables.CHURN_DRIFT, spark.createDataFrame(drift,
         SharedTables.CHURN_DRIFT.schema()), "as_of_date = '" + day + "'");
     long warnings = drift.stream().filter(r -> r.<Boolean>getAs("warning")).count();
     if (warnings > 0) {
       LOG.warn("churn-score {}: {} features drifted (PSI >= {})", day, warnings,
-          config.getDouble(PSI_WARNING));
+          config.get(PSI_WARNING));
     }
     features.unpersist();
 
@@ -195,12 +197,12 @@ public final class ChurnScoreJob implements Job {
    */
   private Dataset<Row> actions(JobContext ctx, LocalDate day, Dataset<Row> scores) {
     AppConfig c = ctx.config();
-    RetentionPlanner planner = new RetentionPlanner(ZoneId.of(c.getString(CommonKeys.TIME_ZONE)),
-        time(c, PLANNED), time(c, QUIET_START), time(c, QUIET_END), c.getInt(CAP_DAYS));
+    RetentionPlanner planner = new RetentionPlanner(ZoneId.of(c.get(CommonKeys.TIME_ZONE)),
+        c.get(PLANNED), c.get(QUIET_START), c.get(QUIET_END), c.get(CAP_DAYS));
     Date d = Date.valueOf(day);
     Dataset<Row> tags = ctx.warehouse().read(SharedTables.USER_TAGS)
         .where(col("as_of_date").equalTo(lit(d))).select("user_id", "lifecycle_stage");
-    Date capStart = Date.valueOf(day.minusDays(c.getInt(CAP_DAYS) + 1L));
+    Date capStart = Date.valueOf(day.minusDays(c.get(CAP_DAYS) + 1L));
     Dataset<Row> pushes = ctx.warehouse().read(SilverTables.EVENTS)
         .where(col("event_date").geq(lit(capStart)).and(col("event_date").leq(lit(d)))
             .and(col("event_type").equalTo("push_sent")))
@@ -218,9 +220,9 @@ public final class ChurnScoreJob implements Job {
             "left")
         .join(earlier, JoinKeys.on("user_id"),
             "left");
-    String churnOffer = c.getString(OFFER_CHURN);
-    String recallOffer = c.getString(OFFER_RECALL);
-    String growthOffer = c.getString(OFFER_GROWTH);
+    String churnOffer = c.get(OFFER_CHURN);
+    String recallOffer = c.get(OFFER_RECALL);
+    String growthOffer = c.get(OFFER_GROWTH);
     return candidates.map((MapFunction<Row, Row>) r -> {
       String play = r.getString(r.fieldIndex("play"));
       Timestamp push = r.getTimestamp(r.fieldIndex("last_push"));
@@ -237,14 +239,5 @@ public final class ChurnScoreJob implements Job {
       return RowFactory.create(r.getString(r.fieldIndex("user_id")), d, play, offer, reason,
           Timestamp.from(send), p);
     }, Encoders.row(ChurnTables.ACTIONS.schema()));
-  }
-
-  private static LocalTime time(AppConfig c, ConfigKey key) {
-    try {
-      return LocalTime.parse(c.getString(key));
-    } catch (DateTimeParseException e) {
-      throw new ConfigException("config key '" + key.name() + "': expected a time HH:MM, got '"
-          + c.getString(key) + "'");
-    }
   }
 }

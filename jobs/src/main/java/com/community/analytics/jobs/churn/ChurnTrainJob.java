@@ -13,6 +13,7 @@ import com.community.analytics.common.config.AppConfig;
 import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.config.ConfigKey;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.job.JobResult;
@@ -49,16 +50,20 @@ import org.slf4j.LoggerFactory;
 public final class ChurnTrainJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(ChurnTrainJob.class);
 
-  public static final ConfigKey HORIZON = ConfigKey.integer("churn.horizon_days", 30,
-      "churned = no activity in this many days after the cutoff");
-  public static final ConfigKey CUTOFFS = ConfigKey.integer("churn.cutoffs", 6,
-      "weekly cutoffs in the training set (newest: test, next: validation, rest: train)");
-  public static final ConfigKey STEP = ConfigKey.integer("churn.cutoff_step_days", 7,
-      "days between cutoffs");
-  public static final ConfigKey TOLERANCE = ConfigKey.decimal("churn.promotion_tolerance", 0.01,
+  public static final ConfigKey<Integer> HORIZON = ConfigKey.integer("churn.horizon_days", 30,
+      "churned = no activity in this many days after the cutoff").atLeast(1);
+  public static final ConfigKey<Integer> CUTOFFS = ConfigKey.integer("churn.cutoffs", 6,
+      "weekly cutoffs in the training set (newest: test, next: validation, rest: train)")
+      .atLeast(3);
+  public static final ConfigKey<Integer> STEP = ConfigKey.integer("churn.cutoff_step_days", 7,
+      "days between cutoffs").atLeast(1);
+  public static final ConfigKey<Double> TOLERANCE = ConfigKey.decimal(
+      "churn.promotion_tolerance", 0.01,
       "a new model becomes champion when its test AUC-PR >= the champion's minus this");
-  public static final ConfigKey GRID = ConfigKey.tree("churn.grid",
-      "candidates: [{algorithm: gbt|logistic_regression, params: {name: value}}]");
+  public static final ConfigKey<List<ChurnTrainer.Candidate>> GRID = ConfigKey.tree(
+      "churn.grid", "candidates: [{algorithm: gbt|logistic_regression, params: {name: value}}]",
+      new TypeReference<List<ChurnTrainer.Candidate>>() {})
+      .check(candidates -> !candidates.isEmpty(), "with at least one candidate");
 
   @Override
   public String name() {
@@ -90,7 +95,7 @@ public final class ChurnTrainJob implements Job {
   }
 
   @Override
-  public List<ConfigKey> configKeys() {
+  public List<ConfigKey<?>> configKeys() {
     return List.of(HORIZON, CUTOFFS, STEP, TOLERANCE, GRID);
   }
 
@@ -111,7 +116,7 @@ public final class ChurnTrainJob implements Job {
 
   @Override
   public Result run(JobContext ctx) throws IOException {
-    ChurnRegistry registry = new ChurnRegistry(ctx, ctx.config().getString(
+    ChurnRegistry registry = new ChurnRegistry(ctx, ctx.config().get(
         CommonKeys.LAKE_ROOT));
     if (ctx.args().flag("rollback")) {
       int restored = registry.rollback();
@@ -146,11 +151,8 @@ public final class ChurnTrainJob implements Job {
   private Result train(JobContext ctx, ChurnRegistry registry) throws IOException {
     AppConfig config = ctx.config();
     LocalDate until = ctx.args().requireDates().to();
-    List<LocalDate> cutoffs = cutoffs(until, config.getInt(HORIZON), config.getInt(CUTOFFS),
-        config.getInt(STEP));
-    if (cutoffs.size() < 3) {
-      throw new ConfigException("churn.cutoffs must be at least 3 (train, validation, test)");
-    }
+    List<LocalDate> cutoffs = cutoffs(until, config.get(HORIZON), config.get(CUTOFFS),
+        config.get(STEP));
     writeTrainingSet(ctx, cutoffs, until);
     Dataset<Row> set = ctx.warehouse().read(ChurnTables.TRAINING_SET)
         .where(col("cutoff").isin(cutoffs.stream().map(Date::valueOf).toArray())).cache();
@@ -158,7 +160,7 @@ public final class ChurnTrainJob implements Job {
     Dataset<Row> testRows = set.where(col("split").equalTo("test"));
     ChurnTrainer.Trained trained = Phases.run(ctx.spark(), name(), "train and calibrate", () ->
         ChurnTrainer.train(trainRows, set.where(col("split").equalTo("validation")), testRows,
-            grid(config)));
+            config.get(GRID)));
     LOG.info("churn-train: {} {} test metrics {}", trained.candidate().algorithm(),
         trained.candidate().params(), trained.metrics());
 
@@ -167,7 +169,7 @@ public final class ChurnTrainJob implements Job {
     trained.pipeline().write().overwrite().save(path + "/pipeline");
     trained.calibrator().write().overwrite().save(path + "/calibrator");
     FeatureProfile.of(trainRows).write().mode("overwrite").parquet(path + "/profile");
-    Decision decision = decide(registry, trained, testRows, config.getDouble(TOLERANCE));
+    Decision decision = decide(registry, trained, testRows, config.get(TOLERANCE));
     set.unpersist();
     List<Row> all = registry.versions();
     all.add(entry(version, until, cutoffs, trained, decision.text(), path));
@@ -187,7 +189,7 @@ public final class ChurnTrainJob implements Job {
    */
   private static void writeTrainingSet(JobContext ctx, List<LocalDate> cutoffs,
       LocalDate until) {
-    int horizon = ctx.config().getInt(HORIZON);
+    int horizon = ctx.config().get(HORIZON);
     Dataset<Row> state = ctx.warehouse().read(SharedTables.USER_STATE)
         .where(col("as_of_date").isin(cutoffs.stream().map(Date::valueOf).toArray()));
     // Features look back LOOKBACK_DAYS from the oldest cutoff; labels look ahead to until.
@@ -252,34 +254,5 @@ public final class ChurnTrainJob implements Job {
             .toList())
         .set("status", ChurnRegistry.CHALLENGER).set("decision", decision).set("path", path)
         .build();
-  }
-
-  @SuppressWarnings("unchecked")
-  public static List<ChurnTrainer.Candidate> grid(AppConfig config) {
-    Object tree = config.getTree(GRID);
-    if (!(tree instanceof List<?> list) || list.isEmpty()) {
-      throw new ConfigException("churn.grid must be a non-empty list of candidates");
-    }
-    List<ChurnTrainer.Candidate> out = new ArrayList<>();
-    for (Object item : list) {
-      if (!(item instanceof Map<?, ?> m) || !(m.get("algorithm") instanceof String a)
-          || !(a.equals("gbt") || a.equals("logistic_regression"))) {
-        throw new ConfigException("churn.grid: each candidate needs algorithm gbt or "
-            + "logistic_regression, got " + item);
-      }
-      Map<String, Double> params = new LinkedHashMap<>();
-      Object p = m.get("params");
-      if (p instanceof Map<?, ?> pm) {
-        for (Map.Entry<?, ?> e : pm.entrySet()) {
-          if (!(e.getValue() instanceof Number n)) {
-            throw new ConfigException("churn.grid: parameter " + e.getKey() + " of " + a
-                + " must be a number");
-          }
-          params.put(String.valueOf(e.getKey()), n.doubleValue());
-        }
-      }
-      out.add(new ChurnTrainer.Candidate(a, params));
-    }
-    return out;
   }
 }

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.ntile;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.when;
 
+import com.community.analytics.common.config.ConfigException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,8 +52,28 @@ import org.apache.spark.sql.expressions.Window;
 public final class ChurnTrainer {
   private ChurnTrainer() {}
 
-  /** One candidate of the grid: algorithm and its parameters. */
-  public record Candidate(String algorithm, Map<String, Double> params) implements Serializable {}
+  /** The parameters each algorithm of the grid takes, by their name in the YAML and in MLlib. */
+  private static final Map<String, Map<String, String>> PARAMS = Map.of(
+      "gbt", Map.of("max_depth", "maxDepth", "max_iter", "maxIter", "step_size", "stepSize"),
+      "logistic_regression", Map.of("reg_param", "regParam", "max_iter", "maxIter",
+          "elastic_net", "elasticNetParam"));
+
+  /** One model of the grid: gbt or logistic_regression, with its parameters by name. */
+  public record Candidate(String algorithm, Map<String, Double> params) implements Serializable {
+    public Candidate {
+      if (!PARAMS.containsKey(algorithm)) {
+        throw ConfigException.at("algorithm", "expected gbt or logistic_regression, got "
+            + algorithm);
+      }
+      for (String name : params.keySet()) {
+        if (!PARAMS.get(algorithm).containsKey(name)) {
+          throw ConfigException.at("params." + name, "not a parameter of " + algorithm
+              + "; parameters: " + String.join(", ", new java.util.TreeSet<>(
+                  PARAMS.get(algorithm).keySet())));
+        }
+      }
+    }
+  }
 
   /** The trained, calibrated model and how it did. */
   public record Trained(Candidate candidate, PipelineModel pipeline,
@@ -167,15 +188,7 @@ public final class ChurnTrainer {
   static ParamMap paramMap(PipelineStage estimator, Candidate c) {
     ParamMap map = new ParamMap();
     for (Map.Entry<String, Double> e : c.params().entrySet()) {
-      String name = switch (e.getKey()) {
-        case "max_depth" -> "maxDepth";
-        case "max_iter" -> "maxIter";
-        case "step_size" -> "stepSize";
-        case "reg_param" -> "regParam";
-        case "elastic_net" -> "elasticNetParam";
-        default -> throw new com.community.analytics.common.config.ConfigException(
-            "churn.grid: unknown parameter '" + e.getKey() + "' for " + c.algorithm());
-      };
+      String name = PARAMS.get(c.algorithm()).get(e.getKey());
       org.apache.spark.ml.param.Param<Object> param = estimator.getParam(name);
       boolean integer = name.equals("maxDepth") || name.equals("maxIter");
       map.put(param, integer ? (Object) e.getValue().intValue() : (Object) e.getValue());

@@ -122,7 +122,7 @@ public final class ForgetUsersJob implements Job {
       }
     }
     String summary = summary(ctx.runId(), requestedBy, request.size(), outcomes,
-        ctx.config().getInt(CommonKeys.VACUUM_RETENTION_HOURS));
+        ctx.config().get(CommonKeys.VACUUM_RETENTION_HOURS));
     LOG.info(summary);
     out.println(summary);
     Map<String, Long> erased = new LinkedHashMap<>();

@@ -8,9 +8,9 @@ import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.time.DateRange;
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,15 +23,15 @@ import org.apache.spark.sql.Row;
  * distinct-dates collect, then one aggregation over silver.events of those dates.
  */
 final class ActivityStep {
-  static final ConfigKey PASSIVE_TYPES = ConfigKey.tree("features.passive_event_types",
-      "event types that do not make a member active (e.g. push_sent)");
+  static final ConfigKey<List<String>> PASSIVE_TYPES = ConfigKey.tree(
+      "features.passive_event_types", "event types that do not make a member active (e.g. "
+          + "push_sent); may be empty", new TypeReference<List<String>>() {});
 
   private ActivityStep() {}
 
   /** Writes the activity of the touched dates; returns them, oldest first. */
   static TreeSet<LocalDate> write(JobContext ctx, DateRange range, TagRules rules) {
-    Set<String> passive = new HashSet<>();
-    ((List<?>) ctx.config().getTree(PASSIVE_TYPES)).forEach(t -> passive.add(String.valueOf(t)));
+    Set<String> passive = Set.copyOf(ctx.config().get(PASSIVE_TYPES));
     Dataset<Row> events = ctx.warehouse().read(SilverTables.EVENTS);
     TreeSet<LocalDate> dates = Phases.run(ctx.spark(), ctx.args().job(), "find touched dates",
         () -> touchedDates(events, range));

@@ -41,7 +41,7 @@ import org.apache.spark.sql.Row;
  */
 public final class FeaturesJob implements Job {
 
-  public static final ConfigKey SNAPSHOT_EVERY = ConfigKey.integer(
+  public static final ConfigKey<Integer> SNAPSHOT_EVERY = ConfigKey.integer(
       "features.snapshot_every_days", 7, "in a backfill, LTV and tags are written for every "
           + "Nth day (by epoch day) and the last day").atLeast(1);
 
@@ -73,8 +73,8 @@ public final class FeaturesJob implements Job {
   }
 
   @Override
-  public List<ConfigKey> configKeys() {
-    List<ConfigKey> keys = new ArrayList<>(List.of(ActivityStep.PASSIVE_TYPES,
+  public List<ConfigKey<?>> configKeys() {
+    List<ConfigKey<?>> keys = new ArrayList<>(List.of(ActivityStep.PASSIVE_TYPES,
         SNAPSHOT_EVERY, StateStep.MAX_INCREMENTAL_DAYS));
     keys.addAll(LtvStep.keys());
     keys.addAll(TagRules.keys());
@@ -100,7 +100,7 @@ public final class FeaturesJob implements Job {
     LocalDate first = activityDates.first();
     StateStep.Mode mode = StateStep.write(ctx, first, range.to());
     List<LocalDate> snapshots = DateRange.of(first, range.to())
-        .snapshotDays(ctx.config().getInt(SNAPSHOT_EVERY));
+        .snapshotDays(ctx.config().get(SNAPSHOT_EVERY));
     Dataset<Row> state = ctx.warehouse().read(SharedTables.USER_STATE)
         .where(col("as_of_date").isin(DateRange.sqlValues(snapshots)));
     Dataset<Row> ltv = LtvStep.write(ctx, state, snapshots, rules);

@@ -39,19 +39,21 @@ public final class LtvStep {
 
   private LtvStep() {}
 
-  public static final ConfigKey DISCOUNT = ConfigKey.decimal("ltv.monthly_discount_rate", 0.01,
+  public static final ConfigKey<Double> DISCOUNT = ConfigKey.decimal(
+      "ltv.monthly_discount_rate", 0.01,
       "monthly discount rate of the predicted 12-month CLV");
-  public static final ConfigKey PENALIZER = ConfigKey.decimal("ltv.penalizer", 0.0,
+  public static final ConfigKey<Double> PENALIZER = ConfigKey.decimal("ltv.penalizer", 0.0,
       "L2 penalty on the BG/NBD and Gamma-Gamma parameters");
-  public static final ConfigKey MAX_SUMMARY_ROWS = ConfigKey.integer(
+  public static final ConfigKey<Integer> MAX_SUMMARY_ROWS = ConfigKey.integer(
       "ltv.fit_max_summary_rows", 50000, "the BG/NBD fit's summary is exact up to this many "
           + "distinct (x, t_x, T) rows; above, recency and age are binned (2 to 28 days) to stay "
           + "under it, so the fit's time does not grow with members and history");
-  public static final ConfigKey OBSERVATION = ConfigKey.oneOf("ltv.bgnbd_observation", "daily",
+  public static final ConfigKey<String> OBSERVATION = ConfigKey.oneOf(
+      "ltv.bgnbd_observation", "daily",
       "daily: BG/NBD likelihood for purchases counted as distinct days (exact for this data); "
           + "continuous: the textbook likelihood", "daily", "continuous");
 
-  static List<ConfigKey> keys() {
+  static List<ConfigKey<?>> keys() {
     return List.of(DISCOUNT, PENALIZER, MAX_SUMMARY_ROWS, OBSERVATION);
   }
 
@@ -61,10 +63,10 @@ public final class LtvStep {
     SparkSession spark = ctx.spark();
     Map<Date, List<LtvFitter.BgNbdRow>> bgRows = Phases.run(spark, ctx.args().job(),
         "summarise BG/NBD inputs", () -> LtvScoring.bgNbdSummary(state,
-            ctx.config().getInt(MAX_SUMMARY_ROWS)));
+            ctx.config().get(MAX_SUMMARY_ROWS)));
     Map<Date, List<LtvFitter.SpendRow>> spendRows = Phases.run(spark, ctx.args().job(),
         "summarise spend", () -> LtvScoring.spendSummary(state));
-    double penalizer = ctx.config().getDouble(PENALIZER);
+    double penalizer = ctx.config().get(PENALIZER);
     BgNbdObservation observation = observation(ctx);
     Map<Date, LtvScoring.Models> models = new LinkedHashMap<>();
     List<Row> fitRows = new ArrayList<>();
@@ -100,7 +102,7 @@ public final class LtvStep {
         "as_of_date IN (" + DateRange.sqlList(snapshots) + ") AND segment = 'fit'");
 
     Dataset<Row> ltv = Tags.withLtvTier(LtvScoring.predict(state, models,
-        ctx.config().getDouble(DISCOUNT)), rules);
+        ctx.config().get(DISCOUNT)), rules);
     ctx.replace(FeatureTables.USER_LTV, ltv,
         "as_of_date IN (" + DateRange.sqlList(snapshots) + ")");
     return ctx.warehouse().read(FeatureTables.USER_LTV)
@@ -136,7 +138,7 @@ public final class LtvStep {
   }
 
   private static BgNbdObservation observation(JobContext ctx) {
-    return BgNbdObservation.parse(ctx.config().getString(OBSERVATION));
+    return BgNbdObservation.parse(ctx.config().get(OBSERVATION));
   }
 
   /** The newest converged fits before {@code day}, from gold.ltv_model_fits, if any. */
@@ -190,8 +192,8 @@ public final class LtvStep {
     }
     BgNbdObservation observation = observation(ctx);
     ModelFit fit = LtvFitter.fitBgNbd(LtvScoring.bgNbdSummary(calibration,
-            ctx.config().getInt(MAX_SUMMARY_ROWS)).getOrDefault(Date.valueOf(calibrationEnd),
-            List.of()), ctx.config().getDouble(PENALIZER), observation);
+            ctx.config().get(MAX_SUMMARY_ROWS)).getOrDefault(Date.valueOf(calibrationEnd),
+            List.of()), ctx.config().get(PENALIZER), observation);
     if (!fit.converged()) {
       throw new IllegalStateException("holdout BG/NBD fit failed: " + fit.message());
     }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 final class StateStep {
   private static final Logger LOG = LoggerFactory.getLogger(StateStep.class);
 
-  static final ConfigKey MAX_INCREMENTAL_DAYS = ConfigKey.integer(
+  static final ConfigKey<Integer> MAX_INCREMENTAL_DAYS = ConfigKey.integer(
       "features.max_incremental_days", 14, "state is rolled forward day by day for at most this "
           + "many days; longer ranges are computed from history in one pass");
 
@@ -38,14 +38,14 @@ final class StateStep {
   static Mode write(JobContext ctx, LocalDate from, LocalDate to) {
     TableSpec table = SharedTables.USER_STATE;
     Dataset<Row> users = UserState.users(ctx.warehouse().read(SilverTables.USERS),
-        ctx.config().getString(CommonKeys.TIME_ZONE));
+        ctx.config().get(CommonKeys.TIME_ZONE));
     LocalDate before = from.minusDays(1);
     long days = to.toEpochDay() - from.toEpochDay() + 1;
     boolean havePrevious = ctx.warehouse().exists(table) && !stateOn(ctx, before).limit(1)
         .isEmpty();
     Dataset<Row> state;
     Mode mode;
-    if (havePrevious && days <= ctx.config().getInt(MAX_INCREMENTAL_DAYS)) {
+    if (havePrevious && days <= ctx.config().get(MAX_INCREMENTAL_DAYS)) {
       state = UserState.advance(stateOn(ctx, before),
           ctx.warehouse().read(SharedTables.ACTIVITY_DAILY).where(col("activity_date")
               .isin(DateRange.sqlValues(UserState.advanceReads(from, to)))), users, from, to);

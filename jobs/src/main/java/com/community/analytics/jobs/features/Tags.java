@@ -118,10 +118,10 @@ public final class Tags {
         expr("coalesce(topic_scores, map())").cast("map<string,double>").as("topic_scores"),
         when(col("buyer"), band(rules.spendingPower(), col("spending_score")))
             .otherwise(rules.spendingPower().otherwise()).as("spending_power"),
-        when(col("follower_count").geq(sc.headKol()), "head_kol")
-            .when(col("follower_count").geq(sc.waistKol()), "waist_kol")
-            .when(col("follower_count").geq(sc.kocFollowers())
-                .or(col("shares_30").geq(sc.kocShares30())), "koc")
+        when(col("follower_count").geq(sc.headKolMinFollowers()), "head_kol")
+            .when(col("follower_count").geq(sc.waistKolMinFollowers()), "waist_kol")
+            .when(col("follower_count").geq(sc.kocMinFollowers())
+                .or(col("shares_30").geq(sc.kocMinShares30())), "koc")
             .otherwise("ordinary").as("social_circle"),
         when(sinceRegistered.lt(lc.newDays()), "new")
             .when(inactive.gt(lc.churnedDays()), "churned")

@@ -80,7 +80,7 @@ public final class GenerateJob implements Job {
   }
 
   @Override
-  public List<ConfigKey> configKeys() {
+  public List<ConfigKey<?>> configKeys() {
     return GeneratorSettings.keys();
   }
 
@@ -89,8 +89,7 @@ public final class GenerateJob implements Job {
     SparkSession spark = ctx.spark();
     GeneratorSettings settings = GeneratorSettings.from(ctx.config(),
         2 * spark.sparkContext().defaultParallelism());
-    settings.validate();
-    String lake = ctx.config().getString(CommonKeys.LAKE_ROOT);
+    String lake = ctx.config().get(CommonKeys.LAKE_ROOT);
     FileSystem fs = new Path(lake).getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.delete(new Path(lake, "raw"), true);
     fs.delete(new Path(lake, "ground_truth"), true);

@@ -18,80 +18,77 @@ public record GeneratorSettings(int members, int days, LocalDate startDate, long
     double bgR, double bgAlpha, double bgA, double bgB, double ggP, double ggQ, double ggGamma)
     implements Serializable {
 
-  public static final ConfigKey MEMBERS = ConfigKey.integer("generator.members", 5000,
-      "members to simulate");
-  public static final ConfigKey DAYS = ConfigKey.integer("generator.days", 90,
-      "days of events, starting at generator.start_date");
-  public static final ConfigKey START_DATE = ConfigKey.date("generator.start_date", "2026-08-24",
-      "first business date of the generated lake");
-  public static final ConfigKey SEED = ConfigKey.longValue("generator.seed", 20261121L,
+  public static final ConfigKey<Integer> MEMBERS = ConfigKey.integer("generator.members", 5000,
+      "members to simulate").atLeast(1);
+  public static final ConfigKey<Integer> DAYS = ConfigKey.integer("generator.days", 90,
+      "days of events, starting at generator.start_date").atLeast(1);
+  public static final ConfigKey<LocalDate> START_DATE = ConfigKey.date("generator.start_date",
+      "2026-08-24", "first business date of the generated lake");
+  public static final ConfigKey<Long> SEED = ConfigKey.longValue("generator.seed", 20261121L,
       "random seed; the same seed gives the same lake");
-  public static final ConfigKey PARTITIONS = ConfigKey.integer("generator.partitions", 0,
-      "Spark partitions to generate with (0: 2 per core, more for large lakes)");
-  public static final ConfigKey BROKEN_SHARE = ConfigKey.decimal("generator.broken_share", 0.004,
-      "broken raw rows per valid event, spread over every broken kind");
-  public static final ConfigKey DUPLICATE_SHARE = ConfigKey.decimal("generator.duplicate_share",
-      0.01, "share of events re-delivered (same event_id), in the same or a later folder");
-  public static final ConfigKey LATE_SHARE = ConfigKey.decimal("generator.late_share", 0.02,
-      "share of events arriving days after they happened");
-  public static final ConfigKey MAX_LATE_DAYS = ConfigKey.integer("generator.max_late_days", 5,
-      "most days an event arrives late");
-  public static final ConfigKey CORRUPT_FILES = ConfigKey.integer("generator.corrupt_files", 1,
-      "raw files written as corrupt gzip, spread over the folders");
-  public static final ConfigKey OUTAGE_DAYS = ConfigKey.integer("generator.outage_days", 0,
-      "days of a tracker outage, spread over the folders: every checkin and nine in ten "
-          + "content views and clicks of the day are lost (the cockpit's volume alerts should fire)")
+  public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("generator.partitions",
+      0, "Spark partitions to generate with (0: 2 per core, more for large lakes)").atLeast(0);
+  public static final ConfigKey<Double> BROKEN_SHARE = ConfigKey.decimal(
+      "generator.broken_share", 0.004,
+      "broken raw rows per valid event, spread over every broken kind").between(0, 1);
+  public static final ConfigKey<Double> DUPLICATE_SHARE = ConfigKey.decimal(
+      "generator.duplicate_share", 0.01,
+      "share of events re-delivered (same event_id), in the same or a later folder")
+      .between(0, 1);
+  public static final ConfigKey<Double> LATE_SHARE = ConfigKey.decimal("generator.late_share",
+      0.02, "share of events arriving days after they happened").between(0, 1);
+  public static final ConfigKey<Integer> MAX_LATE_DAYS = ConfigKey.integer(
+      "generator.max_late_days", 5, "most days an event arrives late").atLeast(1);
+  public static final ConfigKey<Integer> CORRUPT_FILES = ConfigKey.integer(
+      "generator.corrupt_files", 1, "raw files written as corrupt gzip, spread over the folders")
       .atLeast(0);
-  public static final ConfigKey LATE_FOLDERS = ConfigKey.integer("generator.late_folders", 0,
-      "events folders completed nine hours after their day ended (the others half an hour "
-          + "after; the cockpit's arrival alert should fire)").atLeast(0);
-  public static final ConfigKey BUYER_SHARE = ConfigKey.decimal("generator.buyer_share", 0.8,
-      "share of members who make a first purchase");
-  public static final ConfigKey MEAN_LIFETIME = ConfigKey.decimal(
-      "generator.mean_lifetime_days", 45.0, "mean days from registration to activity dropout");
-  public static final ConfigKey BG_R = ConfigKey.decimal("generator.bgnbd.r", 1.2,
-      "BG/NBD r: shape of the Gamma over purchase rates");
-  public static final ConfigKey BG_ALPHA = ConfigKey.decimal("generator.bgnbd.alpha", 8.0,
-      "BG/NBD alpha (days): rate of the Gamma over purchase rates");
-  public static final ConfigKey BG_A = ConfigKey.decimal("generator.bgnbd.a", 0.4,
-      "BG/NBD a: Beta over dropout probability");
-  public static final ConfigKey BG_B = ConfigKey.decimal("generator.bgnbd.b", 1.6,
-      "BG/NBD b: Beta over dropout probability");
-  public static final ConfigKey GG_P = ConfigKey.decimal("generator.gamma_gamma.p", 6.0,
-      "Gamma-Gamma p: shape of spend per purchase");
-  public static final ConfigKey GG_Q = ConfigKey.decimal("generator.gamma_gamma.q", 4.0,
-      "Gamma-Gamma q: shape of the Gamma over spend rates");
-  public static final ConfigKey GG_GAMMA = ConfigKey.decimal("generator.gamma_gamma.gamma", 150.0,
-      "Gamma-Gamma gamma: rate of the Gamma over spend rates");
+  public static final ConfigKey<Integer> OUTAGE_DAYS = ConfigKey.integer("generator.outage_days",
+      0, "days of a tracker outage, spread over the folders: every checkin and nine in ten "
+          + "content views and clicks of the day are lost (the cockpit's volume alerts should "
+          + "fire)").atLeast(0);
+  public static final ConfigKey<Integer> LATE_FOLDERS = ConfigKey.integer(
+      "generator.late_folders", 0, "events folders completed nine hours after their day ended "
+          + "(the others half an hour after; the cockpit's arrival alert should fire)")
+      .atLeast(0);
+  public static final ConfigKey<Double> BUYER_SHARE = ConfigKey.decimal("generator.buyer_share",
+      0.8, "share of members who make a first purchase").between(0, 1);
+  public static final ConfigKey<Double> MEAN_LIFETIME = positive(ConfigKey.decimal(
+      "generator.mean_lifetime_days", 45.0, "mean days from registration to activity dropout"));
+  public static final ConfigKey<Double> BG_R = positive(ConfigKey.decimal("generator.bgnbd.r",
+      1.2, "BG/NBD r: shape of the Gamma over purchase rates"));
+  public static final ConfigKey<Double> BG_ALPHA = positive(ConfigKey.decimal(
+      "generator.bgnbd.alpha", 8.0, "BG/NBD alpha (days): rate of the Gamma over purchase rates"));
+  public static final ConfigKey<Double> BG_A = positive(ConfigKey.decimal("generator.bgnbd.a",
+      0.4, "BG/NBD a: Beta over dropout probability"));
+  public static final ConfigKey<Double> BG_B = positive(ConfigKey.decimal("generator.bgnbd.b",
+      1.6, "BG/NBD b: Beta over dropout probability"));
+  public static final ConfigKey<Double> GG_P = positive(ConfigKey.decimal(
+      "generator.gamma_gamma.p", 6.0, "Gamma-Gamma p: shape of spend per purchase"));
+  public static final ConfigKey<Double> GG_Q = positive(ConfigKey.decimal(
+      "generator.gamma_gamma.q", 4.0, "Gamma-Gamma q: shape of the Gamma over spend rates"));
+  public static final ConfigKey<Double> GG_GAMMA = positive(ConfigKey.decimal(
+      "generator.gamma_gamma.gamma", 150.0, "Gamma-Gamma gamma: rate of the Gamma over spend "
+          + "rates"));
 
-  public static List<ConfigKey> keys() {
+  private static ConfigKey<Double> positive(ConfigKey<Double> key) {
+    return key.check(v -> v > 0, "> 0");
+  }
+
+  public static List<ConfigKey<?>> keys() {
     return List.of(MEMBERS, DAYS, START_DATE, SEED, PARTITIONS, BROKEN_SHARE, DUPLICATE_SHARE,
-        LATE_SHARE, MAX_LATE_DAYS, CORRUPT_FILES, OUTAGE_DAYS, LATE_FOLDERS, BUYER_SHARE, MEAN_LIFETIME, BG_R, BG_ALPHA, BG_A,
-        BG_B, GG_P, GG_Q, GG_GAMMA);
+        LATE_SHARE, MAX_LATE_DAYS, CORRUPT_FILES, OUTAGE_DAYS, LATE_FOLDERS, BUYER_SHARE,
+        MEAN_LIFETIME, BG_R, BG_ALPHA, BG_A, BG_B, GG_P, GG_Q, GG_GAMMA);
   }
 
   public static GeneratorSettings from(AppConfig c, int defaultPartitions) {
-    int partitions = c.getInt(PARTITIONS) > 0 ? c.getInt(PARTITIONS) : defaultPartitions;
-    return new GeneratorSettings(c.getInt(MEMBERS), c.getInt(DAYS), c.getDate(START_DATE),
-        c.getLong(SEED), c.getString(CommonKeys.TIME_ZONE), partitions, c.getDouble(BROKEN_SHARE),
-        c.getDouble(DUPLICATE_SHARE), c.getDouble(LATE_SHARE), c.getInt(MAX_LATE_DAYS),
-        c.getInt(CORRUPT_FILES), c.getInt(OUTAGE_DAYS), c.getInt(LATE_FOLDERS),
-        c.getDouble(BUYER_SHARE), c.getDouble(MEAN_LIFETIME),
-        c.getDouble(BG_R), c.getDouble(BG_ALPHA), c.getDouble(BG_A), c.getDouble(BG_B),
-        c.getDouble(GG_P), c.getDouble(GG_Q), c.getDouble(GG_GAMMA));
-  }
-
-  public void validate() {
-    if (members <= 0 || days <= 0) {
-      throw new com.community.analytics.common.config.ConfigException(
-          "generator.members and generator.days must be positive");
-    }
-    for (double share : new double[] {brokenShare, duplicateShare, lateShare, buyerShare}) {
-      if (share < 0 || share > 1) {
-        throw new com.community.analytics.common.config.ConfigException(
-            "generator shares must be between 0 and 1, got " + share);
-      }
-    }
+    int partitions = c.get(PARTITIONS) > 0 ? c.get(PARTITIONS) : defaultPartitions;
+    return new GeneratorSettings(c.get(MEMBERS), c.get(DAYS), c.get(START_DATE),
+        c.get(SEED), c.get(CommonKeys.TIME_ZONE), partitions, c.get(BROKEN_SHARE),
+        c.get(DUPLICATE_SHARE), c.get(LATE_SHARE), c.get(MAX_LATE_DAYS),
+        c.get(CORRUPT_FILES), c.get(OUTAGE_DAYS), c.get(LATE_FOLDERS),
+        c.get(BUYER_SHARE), c.get(MEAN_LIFETIME),
+        c.get(BG_R), c.get(BG_ALPHA), c.get(BG_A), c.get(BG_B),
+        c.get(GG_P), c.get(GG_Q), c.get(GG_GAMMA));
   }
 
   public LocalDate endDate() {

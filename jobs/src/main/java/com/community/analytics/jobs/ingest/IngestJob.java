@@ -61,26 +61,30 @@ import org.slf4j.LoggerFactory;
 public final class IngestJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
-  public static final ConfigKey FUTURE_TOLERANCE_HOURS = ConfigKey.integer(
+  public static final ConfigKey<Integer> FUTURE_TOLERANCE_HOURS = ConfigKey.integer(
       "ingest.future_tolerance_hours", 24,
       "event times later than the end of the arrival day plus this many hours are quarantined");
-  public static final ConfigKey ON_MISSING_FOLDER = ConfigKey.oneOf("ingest.on_missing_folder",
+  public static final ConfigKey<String> ON_MISSING_FOLDER = ConfigKey.oneOf(
+      "ingest.on_missing_folder",
       "fail", "a missing raw events folder fails the run (fail) or is skipped with a warning "
           + "(skip)", "fail", "skip");
-  public static final ConfigKey REQUIRE_SUCCESS = ConfigKey.bool("ingest.require_success_marker",
+  public static final ConfigKey<Boolean> REQUIRE_SUCCESS = ConfigKey.bool(
+      "ingest.require_success_marker",
       true, "refuse a raw events folder without its _SUCCESS marker (it may still be arriving)");
-  public static final ConfigKey ON_EMPTY_FOLDER = ConfigKey.oneOf("ingest.on_empty_folder",
+  public static final ConfigKey<String> ON_EMPTY_FOLDER = ConfigKey.oneOf("ingest.on_empty_folder",
       "fail", "a complete raw events folder that holds no rows (no data files, only zero-byte "
           + "files, or files without lines) fails the run (fail) or is ingested as zero rows "
           + "with a warning (allow)", "fail", "allow");
-  public static final ConfigKey EARLIEST_TIME = ConfigKey.date("ingest.earliest_event_time",
+  public static final ConfigKey<LocalDate> EARLIEST_TIME = ConfigKey.date(
+      "ingest.earliest_event_time",
       "2000-01-01", "event and snapshot times before the start of this date (business time "
           + "zone) are quarantined as implausible_time");
-  public static final ConfigKey CONTENT_TYPES = ConfigKey.list("ingest.content_types",
+  public static final ConfigKey<List<String>> CONTENT_TYPES = ConfigKey.list("ingest.content_types",
       List.of("article", "image_text", "short_video", "live", "qa", "knowledge_card", "poll",
           "challenge"), "content types a content snapshot may carry; others are quarantined "
           + "as unknown_value");
-  public static final ConfigKey CONTENT_ORIGINS = ConfigKey.list("ingest.content_origins",
+  public static final ConfigKey<List<String>> CONTENT_ORIGINS = ConfigKey.list(
+      "ingest.content_origins",
       List.of("pgc", "ugc", "kol"), "origins a content snapshot may carry; others are "
           + "quarantined as unknown_value");
 
@@ -111,7 +115,7 @@ public final class IngestJob implements Job {
   }
 
   @Override
-  public List<ConfigKey> configKeys() {
+  public List<ConfigKey<?>> configKeys() {
     return List.of(FUTURE_TOLERANCE_HOURS, ON_MISSING_FOLDER, REQUIRE_SUCCESS, ON_EMPTY_FOLDER,
         EARLIEST_TIME, CONTENT_TYPES, CONTENT_ORIGINS);
   }
@@ -127,19 +131,19 @@ public final class IngestJob implements Job {
     SparkSession spark = ctx.spark();
     AppConfig config = ctx.config();
     DateRange dates = ctx.args().requireDates();
-    RawLake lake = new RawLake(spark, config.getString(CommonKeys.LAKE_ROOT));
+    RawLake lake = new RawLake(spark, config.get(CommonKeys.LAKE_ROOT));
 
     List<RawLake.Folder> listed = Phases.run(spark, name(), "list folders",
         () -> eventFolders(lake, dates, config));
     List<RawLake.Folder> folders = listed.stream().filter(f -> !f.files().isEmpty()).toList();
     int emptyListed = emptyFolders(ctx, listed.stream().filter(f -> f.files().isEmpty())
         .toList(), "no data files");
-    Dataset<Row> lines = "parquet".equals(config.getString(CommonKeys.INPUT_FORMAT))
+    Dataset<Row> lines = "parquet".equals(config.get(CommonKeys.INPUT_FORMAT))
         ? lake.readParquet(folders) : lake.readLines(folders);
-    ZoneId zone = ZoneId.of(config.getString(CommonKeys.TIME_ZONE));
-    LocalDate earliest = config.getDate(EARLIEST_TIME);
+    ZoneId zone = ZoneId.of(config.get(CommonKeys.TIME_ZONE));
+    LocalDate earliest = config.get(EARLIEST_TIME);
     RawEventParser parser = new RawEventParser(zone,
-        config.getString(CommonKeys.DEFAULT_CURRENCY), config.getInt(FUTURE_TOLERANCE_HOURS),
+        config.get(CommonKeys.DEFAULT_CURRENCY), config.get(FUTURE_TOLERANCE_HOURS),
         earliest);
     Dataset<Row> parsed = EventValidation.parse(lines, parser)
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -191,8 +195,8 @@ public final class IngestJob implements Job {
   private static DimensionParser contentParser(AppConfig config, Instant earliestTime) {
     return new DimensionParser(SilverTables.CONTENT, new DimensionParser.Rules(
         Set.of("content_id", "content_type"), Set.of("content_type", "origin", "topic"),
-        Map.of("content_type", Set.copyOf(config.getList(CONTENT_TYPES)),
-            "origin", Set.copyOf(config.getList(CONTENT_ORIGINS))), Map.of(), earliestTime));
+        Map.of("content_type", Set.copyOf(config.get(CONTENT_TYPES)),
+            "origin", Set.copyOf(config.get(CONTENT_ORIGINS))), Map.of(), earliestTime));
   }
 
   /**
@@ -244,13 +248,13 @@ public final class IngestJob implements Job {
     for (LocalDate day : dates.days()) {
       RawLake.Folder f = lake.folder("events", day);
       if (!f.exists()) {
-        if ("skip".equals(config.getString(ON_MISSING_FOLDER))) {
+        if ("skip".equals(config.get(ON_MISSING_FOLDER))) {
           LOG.warn("raw events folder missing, skipped: {}", f.path());
           continue;
         }
         throw new IllegalStateException("raw events folder missing: " + f.path());
       }
-      if (!f.complete() && config.getBoolean(REQUIRE_SUCCESS)) {
+      if (!f.complete() && config.get(REQUIRE_SUCCESS)) {
         throw new IllegalStateException("raw events folder has no _SUCCESS marker (incomplete): "
             + f.path());
       }
@@ -269,7 +273,7 @@ public final class IngestJob implements Job {
     }
     String named = empty.get(0).path()
         + (empty.size() > 1 ? " (and " + (empty.size() - 1) + " more)" : "");
-    if ("allow".equals(ctx.config().getString(ON_EMPTY_FOLDER))) {
+    if ("allow".equals(ctx.config().get(ON_EMPTY_FOLDER))) {
       LOG.warn("raw events folder empty ({}), ingested as zero rows: {}", why, named);
       return empty.size();
     }

@@ -93,7 +93,7 @@ public final class KpiJob implements Job {
   }
 
   @Override
-  public List<ConfigKey> configKeys() {
+  public List<ConfigKey<?>> configKeys() {
     return KpiSettings.keys();
   }
 
@@ -253,8 +253,8 @@ public final class KpiJob implements Job {
             .put(r.getAs("feature"), psi == null ? 0.0 : psi);
       }
     }
-    RawLake lake = new RawLake(ctx.spark(), ctx.config().getString(CommonKeys.LAKE_ROOT));
-    ZoneId zone = ZoneId.of(ctx.config().getString(CommonKeys.TIME_ZONE));
+    RawLake lake = new RawLake(ctx.spark(), ctx.config().get(CommonKeys.LAKE_ROOT));
+    ZoneId zone = ZoneId.of(ctx.config().get(CommonKeys.TIME_ZONE));
     List<AlertRules.DataHealth> out = new ArrayList<>();
     for (LocalDate d : range.days()) {
       RawLake.Folder folder = lake.folder("events", d);

@@ -93,7 +93,7 @@ public final class MaintainJob implements Job {
   }
 
   @Override
-  public List<ConfigKey> configKeys() {
+  public List<ConfigKey<?>> configKeys() {
     return MaintenanceSettings.keys();
   }
 
@@ -170,7 +170,7 @@ public final class MaintainJob implements Job {
 
   private static LocalDate referenceDate(JobContext ctx) {
     return ctx.args().dates().map(DateRange::to).orElseGet(() -> LocalDate.now(
-        ZoneId.of(ctx.config().getString(CommonKeys.TIME_ZONE))));
+        ZoneId.of(ctx.config().get(CommonKeys.TIME_ZONE))));
   }
 
   private MaintenanceLog.Outcome maintain(JobContext ctx, Catalog.Table table, Plan plan) {

@@ -6,7 +6,7 @@ import com.community.analytics.common.config.AppConfig;
 import com.community.analytics.common.config.CommonKeys;
 import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.config.ConfigKey;
-import java.util.ArrayList;
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,40 +36,33 @@ public record MaintenanceSettings(int vacuumRetentionHours, boolean allowShortRe
   /** Delta collects file statistics for the first 32 columns (delta.dataSkippingNumIndexedCols). */
   static final int STATS_COLUMNS = 32;
 
-  public static final ConfigKey VACUUM_RETENTION_HOURS = CommonKeys.VACUUM_RETENTION_HOURS;
-  public static final ConfigKey ALLOW_SHORT_RETENTION = ConfigKey.bool(
+  public static final ConfigKey<Integer> VACUUM_RETENTION_HOURS = CommonKeys.VACUUM_RETENTION_HOURS;
+  public static final ConfigKey<Boolean> ALLOW_SHORT_RETENTION = ConfigKey.bool(
       "maintain.allow_short_retention", false,
       "allow a retention below 168 hours (e.g. 0 to purge erased rows at once); safe only while "
           + "no job reads or writes the tables");
-  public static final ConfigKey OPTIMIZE_RECENT_DAYS = ConfigKey.integer(
+  public static final ConfigKey<Integer> OPTIMIZE_RECENT_DAYS = ConfigKey.integer(
       "maintain.optimize_recent_days", 0,
       "OPTIMIZE only the date partitions of the last N days up to --date (default today); "
-          + "0: the whole table");
-  public static final ConfigKey Z_ORDER = ConfigKey.tree("maintain.z_order",
-      "{database.table: [columns]}: the columns OPTIMIZE z-orders each table by");
+          + "0: the whole table").atLeast(0);
+  public static final ConfigKey<LinkedHashMap<String, List<String>>> Z_ORDER = ConfigKey.tree(
+      "maintain.z_order", "{database.table: [columns]}: the columns OPTIMIZE z-orders each "
+          + "table by", new TypeReference<LinkedHashMap<String, List<String>>>() {});
 
-  public static List<ConfigKey> keys() {
+  public static List<ConfigKey<?>> keys() {
     return List.of(VACUUM_RETENTION_HOURS, ALLOW_SHORT_RETENTION, OPTIMIZE_RECENT_DAYS, Z_ORDER);
   }
 
   public static MaintenanceSettings from(AppConfig c, Catalog catalog) {
-    int hours = c.getInt(VACUUM_RETENTION_HOURS);
-    boolean allowShort = c.getBoolean(ALLOW_SHORT_RETENTION);
+    int hours = c.get(VACUUM_RETENTION_HOURS);
+    boolean allowShort = c.get(ALLOW_SHORT_RETENTION);
     checkRetention(hours, allowShort);
-    int recentDays = c.getInt(OPTIMIZE_RECENT_DAYS);
-    if (recentDays < 0) {
-      throw new ConfigException("config key '" + OPTIMIZE_RECENT_DAYS.name()
-          + "': must be >= 0, got " + recentDays);
-    }
-    return new MaintenanceSettings(hours, allowShort, recentDays,
-        zOrder(c.isSet(Z_ORDER) ? c.getTree(Z_ORDER) : null, catalog));
+    return new MaintenanceSettings(hours, allowShort, c.get(OPTIMIZE_RECENT_DAYS),
+        zOrder(c.isSet(Z_ORDER) ? c.get(Z_ORDER) : Map.of(), catalog));
   }
 
   static void checkRetention(int hours, boolean allowShort) {
     String key = VACUUM_RETENTION_HOURS.name();
-    if (hours < 0) {
-      throw new ConfigException("config key '" + key + "': must be >= 0, got " + hours);
-    }
     if (hours < SAFE_RETENTION_HOURS && !allowShort) {
       throw new ConfigException("config key '" + key + "': " + hours + " is below "
           + SAFE_RETENTION_HOURS + " hours; set " + ALLOW_SHORT_RETENTION.name()
@@ -77,33 +70,26 @@ public record MaintenanceSettings(int vacuumRetentionHours, boolean allowShortRe
     }
   }
 
-  static Map<String, List<String>> zOrder(Object tree, Catalog catalog) {
+  /** The z-order columns per table, each table in the catalog and each column z-orderable. */
+  static Map<String, List<String>> zOrder(Map<String, List<String>> tables, Catalog catalog) {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    if (tree == null) {
-      return out;
-    }
-    if (!(tree instanceof Map<?, ?> map)) {
-      throw new ConfigException("config key '" + Z_ORDER.name()
-          + "': expected {database.table: [columns]}");
-    }
-    for (Map.Entry<?, ?> e : map.entrySet()) {
+    for (Map.Entry<String, List<String>> e : tables.entrySet()) {
       String key = Z_ORDER.name() + "." + e.getKey();
-      Catalog.Table table = catalog.find(String.valueOf(e.getKey())).orElseThrow(
+      Catalog.Table table = catalog.find(e.getKey()).orElseThrow(
           () -> new ConfigException("config key '" + key + "': no such table; known: "
               + catalog.names()));
-      if (!(e.getValue() instanceof List<?> columns) || columns.isEmpty()) {
+      if (e.getValue().isEmpty()) {
         throw new ConfigException("config key '" + key + "': expected a list of columns");
       }
-      List<String> names = new ArrayList<>();
-      for (Object column : columns) {
-        names.add(checkColumn(key, table.spec(), String.valueOf(column)));
+      for (String column : e.getValue()) {
+        checkColumn(key, table.spec(), column);
       }
-      out.put(table.name(), List.copyOf(names));
+      out.put(table.name(), List.copyOf(e.getValue()));
     }
     return out;
   }
 
-  private static String checkColumn(String key, TableSpec spec, String column) {
+  private static void checkColumn(String key, TableSpec spec, String column) {
     List<String> names = Arrays.asList(spec.schema().fieldNames());
     int index = names.indexOf(column);
     if (index < 0) {
@@ -120,7 +106,6 @@ public record MaintenanceSettings(int vacuumRetentionHours, boolean allowShortRe
       throw new ConfigException("config key '" + key + "': column '" + column + "' " + problem
           + "; Delta cannot z-order by it");
     }
-    return column;
   }
 
   /** The z-order columns of {@code table}; empty: compaction only. */

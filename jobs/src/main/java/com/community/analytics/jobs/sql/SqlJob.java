@@ -31,7 +31,7 @@ import org.apache.spark.sql.Row;
  * driver.
  */
 public final class SqlJob implements Job {
-  public static final ConfigKey MAX_ROWS = ConfigKey.integer("sql.max_rows", 1000,
+  public static final ConfigKey<Integer> MAX_ROWS = ConfigKey.integer("sql.max_rows", 1000,
       "most rows the sql job prints");
 
   /** A line of standard input that prints its text instead of running (psql's meta-command). */
@@ -71,7 +71,7 @@ public final class SqlJob implements Job {
   }
 
   @Override
-  public List<ConfigKey> configKeys() {
+  public List<ConfigKey<?>> configKeys() {
     return List.of(MAX_ROWS);
   }
 
@@ -90,7 +90,7 @@ public final class SqlJob implements Job {
 
   @Override
   public JobResult run(JobContext ctx) throws IOException {
-    int maxRows = ctx.config().getInt(MAX_ROWS);
+    int maxRows = ctx.config().get(MAX_ROWS);
     String format = ctx.args().option("format").orElse("table");
     Optional<String> query = ctx.args().option("query");
     if (query.isPresent()) {

@@ -30,15 +30,23 @@ class AttributionSettingsTest {
     assertTrue(List.of(slots).stream().noneMatch(x -> x == null));
   }
 
+  /** The message of loading the shipped rules with {@code yaml} on top. */
+  private String error(String yaml) {
+    JobFixture f = new JobFixture(tmp);
+    f.extraYaml = yaml;
+    return assertThrows(ConfigException.class, () -> f.config(Map.of())).getMessage();
+  }
+
   @Test
   void badRulesFailNamingTheirKey() {
-    ConfigException overlap = assertThrows(ConfigException.class,
-        () -> AttributionSettings.timeSlots(Map.of("a", List.of(0, 13), "b", List.of(12, 24))));
-    assertTrue(overlap.getMessage().contains("attribution.time_slots")
-        && overlap.getMessage().contains("hour 12"), overlap.getMessage());
-    ConfigException gap = assertThrows(ConfigException.class,
-        () -> AttributionSettings.timeSlots(Map.of("a", List.of(0, 12))));
-    assertTrue(gap.getMessage().contains("hour 12 is in no time slot"), gap.getMessage());
+    assertEquals("config key 'attribution.time_slots': hour 12 is in both a and b",
+        error("attribution:\n  time_slots: {a: [0, 13], b: [12, 24]}\n"));
+    assertEquals("config key 'attribution.time_slots': hour 12 is in no time slot",
+        error("attribution:\n  time_slots: {a: [0, 12]}\n"));
+    assertEquals("config key 'attribution.time_slots.a': expected [from_hour, to_hour) with "
+        + "hours 0-24, got [0, 25]", error("attribution:\n  time_slots: {a: [0, 25]}\n"));
+    String words = error("attribution:\n  time_slots: {a: [zero, 24]}\n");
+    assertTrue(words.startsWith("config key 'attribution.time_slots.a[0]'"), words);
     ConfigException shares = assertThrows(ConfigException.class, () -> AttributionSettings.from(
         new JobFixture(tmp).config(Map.of("attribution.position_based.middle", "0.3"))));
     assertTrue(shares.getMessage().contains("attribution.position_based"), shares.getMessage());

@@ -26,32 +26,38 @@ class KpiSettingsTest {
     assertEquals(List.of("like", "comment", "collect", "share"), s.interactionTypes());
   }
 
+  /** The message of loading the shipped rules with {@code yaml} on top. */
+  private String error(String yaml) {
+    JobFixture f = new JobFixture(tmp);
+    f.extraYaml = yaml;
+    return assertThrows(ConfigException.class, () -> f.config(Map.of())).getMessage();
+  }
+
   @Test
-  void badRulesFailNamingTheirKey() {
-    Map<String, Object> cases = Map.of(
-        "kpi.targets.daus", Map.of("daus", Map.of("target", 1, "direction", "higher",
-            "warning_band", 0.1)),
-        "kpi.targets.dau.direction", Map.of("dau", Map.of("target", 1, "direction", "up",
-            "warning_band", 0.1)),
-        "kpi.targets.dau.target", Map.of("dau", Map.of("target", "many", "direction",
-            "higher", "warning_band", 0.1)),
-        "kpi.targets.dau.colour", Map.of("dau", Map.of("target", 1, "direction", "higher",
-            "warning_band", 0.1, "colour", "red")),
-        "kpi.targets.dau.warning_band", Map.of("dau", Map.of("target", 1, "direction",
-            "higher", "warning_band", -0.1)));
-    cases.forEach((key, tree) -> {
-      ConfigException e = assertThrows(ConfigException.class, () -> KpiSettings.targets(tree));
-      assertTrue(e.getMessage().contains("'" + key), key + ": " + e.getMessage());
+  void badRulesFailWhenLoadedNamingTheirPath() {
+    Map<String, String> cases = Map.of(
+        "kpi.targets.daus", "{daus: {target: 1, direction: higher, warning_band: 0.1}}",
+        "kpi.targets.dau.direction", "{dau: {target: 1, direction: up, warning_band: 0.1}}",
+        "kpi.targets.dau.target", "{dau: {target: many, direction: higher, warning_band: 0.1}}",
+        "kpi.targets.dau.colour",
+        "{dau: {target: 1, direction: higher, warning_band: 0.1, colour: red}}",
+        "kpi.targets.dau.warning_band", "{dau: {target: 1, direction: higher, "
+            + "warning_band: -0.1}}");
+    cases.forEach((key, targets) -> {
+      String message = error("kpi:\n  targets: " + targets + "\n");
+      assertTrue(message.startsWith("config key '" + key + "'"), key + ": " + message);
     });
-    ConfigException split = assertThrows(ConfigException.class, () -> KpiSettings.allocation(
-        Map.of("exp", Map.of("control", 0.5, "treatment", 0.6))));
-    assertTrue(split.getMessage().contains("kpi.experiments.allocation.exp"), split.getMessage());
-    ConfigException type = assertThrows(ConfigException.class,
-        () -> KpiSettings.interactionTypes(List.of("like", "hug")));
-    assertTrue(type.getMessage().contains("kpi.interaction_event_types")
-        && type.getMessage().contains("hug"), type.getMessage());
-    ConfigException alpha = assertThrows(ConfigException.class, () -> KpiSettings.from(
-        new JobFixture(tmp).config(Map.of("kpi.experiments.alpha", "1.5"))));
-    assertTrue(alpha.getMessage().contains("kpi.experiments.alpha"), alpha.getMessage());
+    assertEquals("config key 'kpi.targets.dau.warning_band': missing",
+        error("kpi:\n  targets: {dau: {target: 1, direction: higher}}\n"));
+    assertEquals("config key 'kpi.targets.dau.target': expected a number, got 'many'",
+        error("kpi:\n  targets: {dau: {target: many, direction: higher, warning_band: 0}}\n"));
+    assertEquals("config key 'kpi.experiments.allocation.exp': shares must sum to 1, got 1.1",
+        error("kpi:\n  experiments:\n    allocation: {exp: {control: 0.5, treatment: 0.6}}\n"));
+    String type = error("kpi:\n  interaction_event_types: [like, hug]\n");
+    assertTrue(type.startsWith("config key 'kpi.interaction_event_types'")
+        && type.contains("hug"), type);
+    assertEquals("config key 'kpi.experiments.alpha': expected a number in (0, 1), got '1.5'",
+        assertThrows(ConfigException.class, () -> new JobFixture(tmp).config(
+            Map.of("kpi.experiments.alpha", "1.5"))).getMessage());
   }
 }

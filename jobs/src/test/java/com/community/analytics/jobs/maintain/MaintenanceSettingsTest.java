@@ -33,16 +33,18 @@ class MaintenanceSettingsTest {
 
   @Test
   void badRulesFailNamingTheirKey() {
-    Map<String, Object> cases = Map.of(
-        "maintain.z_order.gold.nope", Map.of("gold.nope", List.of("user_id")),
-        "maintain.z_order.silver.events", Map.of("silver.events", List.of("colour")),
-        "maintain.z_order.gold.user_state", Map.of("gold.user_state", List.of("as_of_date")),
-        "maintain.z_order.gold.user_tags", Map.of("gold.user_tags", List.of("topic_scores")),
-        "maintain.z_order.gold.kpi_daily", Map.of("gold.kpi_daily", List.of()),
-        "maintain.z_order", List.of("silver.events"));
+    Map<String, String> cases = Map.of(
+        "maintain.z_order.gold.nope", "{gold.nope: [user_id]}",
+        "maintain.z_order.silver.events", "{silver.events: [colour]}",
+        "maintain.z_order.gold.user_state", "{gold.user_state: [as_of_date]}",
+        "maintain.z_order.gold.user_tags", "{gold.user_tags: [topic_scores]}",
+        "maintain.z_order.gold.kpi_daily", "{gold.kpi_daily: []}",
+        "maintain.z_order", "[silver.events]");
     cases.forEach((key, tree) -> {
+      JobFixture f = new JobFixture(tmp);
+      f.extraYaml = "maintain:\n  z_order: " + tree + "\n";
       ConfigException e = assertThrows(ConfigException.class,
-          () -> MaintenanceSettings.zOrder(tree, CATALOG));
+          () -> MaintenanceSettings.from(f.config(Map.of()), CATALOG));
       assertTrue(e.getMessage().startsWith("config key '" + key + "'"), key + ": "
           + e.getMessage());
     });
