@@ -12,6 +12,7 @@ import com.community.analytics.common.catalog.TableSpec;
 import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.spark.RowBuilder;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.Main;
 import com.community.analytics.jobs.erasure.ForgetUsersJob;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,9 +50,9 @@ class MaintainJobTest {
   Path tmp;
 
   private static Row row(TableSpec spec, Map<String, Object> values) {
-    Object[] v = new Object[spec.schema().size()];
-    values.forEach((k, x) -> v[spec.schema().fieldIndex(k)] = x);
-    return RowFactory.create(v);
+    RowBuilder row = RowBuilder.of(spec.schema());
+    values.forEach(row::set);
+    return row.build();
   }
 
   /** Appends {@code batches} small batches: many small files in each date partition. */
