@@ -83,17 +83,16 @@ class ConfigLoaderTest {
   private static final ConfigKey<Integer> EVERY = ConfigKey.integer("gen.every", 7, "every")
       .atLeast(1);
 
+  private final ConfigSchema typed = new ConfigSchema().add(CommonKeys.all())
+      .add(List.of(WINDOW, SHARES, EVERY));
+
   private String loadError(String yaml, Map<String, String> overrides) {
-    ConfigSchema typed = new ConfigSchema().add(CommonKeys.all())
-        .add(List.of(WINDOW, SHARES, EVERY));
     return org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
         () -> TestConfigs.load(typed, TestConfigs.write(dir, yaml), overrides)).getMessage();
   }
 
   @Test
   void treesBindIntoRecordsAndEveryBadValueFailsAtLoadingNamingItsPath() {
-    ConfigSchema typed = new ConfigSchema().add(CommonKeys.all())
-        .add(List.of(WINDOW, SHARES, EVERY));
     AppConfig c = TestConfigs.load(typed, TestConfigs.write(dir, "gen:\n  window: {from_days: "
         + "1, to_days: 7, types: [a, b]}\n  shares: {x: 0.5}\n"), Map.of());
     assertEquals(new Window(1, 7, List.of("a", "b")), c.get(WINDOW));

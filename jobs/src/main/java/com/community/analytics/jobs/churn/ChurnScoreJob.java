@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.when;
 import com.community.analytics.common.catalog.SilverTables;
 import com.community.analytics.common.config.AppConfig;
 import com.community.analytics.common.config.CommonKeys;
-import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;

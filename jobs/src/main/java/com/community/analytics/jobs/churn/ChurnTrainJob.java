@@ -11,7 +11,6 @@ import com.community.analytics.common.cli.JobOption;
 import com.community.analytics.common.cli.UsageException;
 import com.community.analytics.common.config.AppConfig;
 import com.community.analytics.common.config.CommonKeys;
-import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.config.ConfigKey;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.community.analytics.common.job.Job;

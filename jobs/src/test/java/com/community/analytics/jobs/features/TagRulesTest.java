@@ -2,7 +2,6 @@ package com.community.analytics.jobs.features;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.testing.TestConfigs;

@@ -3,7 +3,6 @@ package com.community.analytics.jobs.features;
 import static com.community.analytics.common.testing.SparkTestSession.assertDataFrameEquals;
 import static com.community.analytics.jobs.support.JobFixture.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.ingest.IngestJob;
