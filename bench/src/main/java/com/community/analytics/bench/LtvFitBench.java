@@ -7,7 +7,6 @@ import com.community.analytics.jobs.features.ltv.BgNbdObservation;
 import com.community.analytics.jobs.features.ltv.LtvFitter;
 import com.community.analytics.jobs.features.ltv.ModelFit;
 import com.community.analytics.jobs.generate.GeneratorSettings;
-import com.community.analytics.jobs.generate.Sampling;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -16,7 +15,11 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import org.apache.commons.math3.distribution.BetaDistribution;
+import org.apache.commons.math3.distribution.ExponentialDistribution;
+import org.apache.commons.math3.distribution.GammaDistribution;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -42,7 +45,8 @@ final class LtvFitBench extends ModelBench {
       .add("last_purchase_date", DataTypes.DateType)
       .add("purchase_days", DataTypes.LongType)
       .add("orders", DataTypes.LongType)
-      .add("gmv", DataTypes.createDecimalType(18, 2));
+      .add("gmv", DataTypes.createDecimalType(18, 2))
+      .add("first_purchase_day_gmv", DataTypes.createDecimalType(18, 2));
 
   @Override
   public String name() {
@@ -100,17 +104,21 @@ final class LtvFitBench extends ModelBench {
     return out;
   }
 
-  /** One buyer: first purchase on day 0, repeats at rate lambda, dropout after each repeat. */
+  /**
+   * One buyer: first purchase on day 0, repeats at rate lambda, dropout after each repeat; each
+   * purchase day's spend Gamma(p, nu) (Fader, Hardie and Lee's convention, as the generator's).
+   */
   static Row buyer(long id, double[] bg, double[] gg) {
-    SplittableRandom rng = new SplittableRandom(Sampling.mix(20261121L, id));
-    double lambda = Sampling.gamma(rng, bg[0], bg[1]);
-    double dropout = Sampling.beta(rng, bg[2], bg[3]);
+    RandomGenerator rng = new Well19937c(new int[] {20261121, (int) (id >>> 32), (int) id});
+    double lambda = new GammaDistribution(rng, bg[0], 1 / bg[1]).sample();
+    double dropout = new BetaDistribution(rng, bg[2], bg[3]).sample();
+    ExponentialDistribution wait = new ExponentialDistribution(rng, 1 / lambda);
     int age = 1 + rng.nextInt(MAX_AGE_DAYS);
     double t = 0;
     long lastDay = 0;
     long repeatDays = 0;
     while (true) {
-      t += Sampling.exponential(rng, lambda);
+      t += wait.sample();
       if (t >= age) {
         break;
       }
@@ -122,14 +130,20 @@ final class LtvFitBench extends ModelBench {
         break;
       }
     }
-    double nu = Sampling.gamma(rng, gg[1], gg[2]);
-    double spend = 0;
-    for (long i = 0; i <= repeatDays; i++) {
-      spend += Sampling.gamma(rng, gg[0], nu);
+    double nu = new GammaDistribution(rng, gg[1], 1 / gg[2]).sample();
+    GammaDistribution daySpend = new GammaDistribution(rng, gg[0], 1 / nu);
+    double firstDay = daySpend.sample();
+    double spend = firstDay;
+    for (long i = 1; i <= repeatDays; i++) {
+      spend += daySpend.sample();
     }
     LocalDate first = AS_OF.minusDays(age);
     return RowFactory.create(Date.valueOf(AS_OF), Date.valueOf(first),
-        Date.valueOf(first.plusDays(lastDay)), repeatDays + 1, repeatDays + 1,
-        BigDecimal.valueOf(spend).setScale(2, RoundingMode.HALF_UP));
+        Date.valueOf(first.plusDays(lastDay)), repeatDays + 1, repeatDays + 1, money(spend),
+        money(firstDay));
+  }
+
+  private static BigDecimal money(double amount) {
+    return BigDecimal.valueOf(amount).setScale(2, RoundingMode.HALF_UP);
   }
 }

@@ -1,6 +1,7 @@
 package com.community.analytics.bench;
 
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.spark.RowBuilder;
 import com.community.analytics.jobs.attribution.AttributionSettings;
 import com.community.analytics.jobs.attribution.ChannelAttribution;
 import com.community.analytics.jobs.attribution.Journeys;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -33,8 +33,9 @@ final class MarkovBench extends ModelBench {
   static final LocalDate PERIOD_END = LocalDate.of(2026, 11, 21);
 
   static final StructType JOURNEYS = new StructType()
-      .add("end_date", DataTypes.DateType)
+      .add("last_touch_date", DataTypes.DateType)
       .add("converted", DataTypes.BooleanType)
+      .add("amount", DataTypes.DoubleType)
       .add("states", DataTypes.createArrayType(DataTypes.StringType));
 
   @Override
@@ -51,17 +52,20 @@ final class MarkovBench extends ModelBench {
   Map<String, Object> measure(JobContext ctx, long journeys, Path work) throws Exception {
     int periodDays = ctx.config().get(AttributionSettings.MARKOV_PERIOD);
     int order = ctx.config().get(AttributionSettings.MARKOV_ORDER);
+    ChannelAttribution periods = new ChannelAttribution(periodDays,
+        ctx.config().get(AttributionSettings.LOOKBACK));
+    LocalDate lastTouch = periods.touchWindow(PERIOD_END)[1];
     Path folder = work.resolve("journeys-" + journeys);
     Dataset<Row> rows = synthetic(ctx, journeys, 500_000, JOURNEYS,
-        id -> journey(id, periodDays), folder);
+        id -> journey(id, lastTouch, periodDays), folder);
 
     long started = System.nanoTime();
     List<Row> transitions = Journeys.transitions(rows, order).collectAsList();
     double countSeconds = seconds(started);
     long solveStarted = System.nanoTime();
-    ChannelAttribution periods = new ChannelAttribution(periodDays);
-    transitions.forEach(r -> periods.addTransition(r.getDate(0).toLocalDate(), r.getString(1),
-        r.getString(2), r.getLong(3)));
+    transitions.forEach(r -> periods.addTransition(
+        r.<Date>getAs("last_touch_date").toLocalDate(), r.getAs("from_state"), r.getAs("to_state"),
+        r.<Long>getAs("n"), r.<Double>getAs("gmv")));
     MarkovChain.Result result = periods.chain(PERIOD_END).solve();
     double solveSeconds = seconds(solveStarted);
     delete(folder);
@@ -75,8 +79,11 @@ final class MarkovBench extends ModelBench {
     return out;
   }
 
-  /** One to eight touches over the channels; later channels convert a little more. */
-  static Row journey(long id, int periodDays) {
+  /**
+   * One to eight touches over the channels, the last in the {@code periodDays} up to {@code
+   * lastTouch}; later channels convert a little more.
+   */
+  static Row journey(long id, LocalDate lastTouch, int periodDays) {
     SplittableRandom rng = new SplittableRandom(id * 31 + 11);
     int touches = 1 + rng.nextInt(8);
     List<String> states = new ArrayList<>(touches);
@@ -86,7 +93,9 @@ final class MarkovBench extends ModelBench {
       states.add(CHANNELS[c]);
       converted |= rng.nextDouble() < 0.01 * (1 + c);
     }
-    return RowFactory.create(Date.valueOf(PERIOD_END.minusDays(rng.nextInt(periodDays))),
-        converted, states.toArray(new String[0]));
+    return RowBuilder.of(JOURNEYS)
+        .set("last_touch_date", Date.valueOf(lastTouch.minusDays(rng.nextInt(periodDays))))
+        .set("converted", converted).set("amount", converted ? 100.0 : 0.0)
+        .set("states", states.toArray(new String[0])).build();
   }
 }

@@ -82,6 +82,8 @@ public final class SharedTables {
           column("purchase_days", DataTypes.LongType, "distinct days with a purchase"),
           column("orders", DataTypes.LongType, "purchases, ever"),
           column("gmv", MONEY, "purchase amounts, ever"),
+          column("first_purchase_day_gmv", MONEY,
+              "purchase amounts of the first purchase day (Gamma-Gamma leaves them out)"),
           column("refunds", DataTypes.LongType, "refunds, ever"),
           column("refund_amount", MONEY, "refund amounts, ever"),
           column("complaints", DataTypes.LongType, "complaints, ever"),

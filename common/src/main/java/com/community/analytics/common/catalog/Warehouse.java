@@ -29,6 +29,7 @@ import org.apache.spark.sql.catalyst.catalog.CatalogStorageFormat$;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable$;
 import org.apache.spark.sql.catalyst.catalog.CatalogTableType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,15 +89,17 @@ public final class Warehouse {
   }
 
   /**
-   * Creates the table with its schema, comments and partitioning when it does not exist. Done
-   * once per table for this warehouse object (a job's, or a whole nightly chain's): a table
-   * once there stays there.
+   * Creates the table with its schema, comments and partitioning when it does not exist, and
+   * adds the columns its declaration gained since it was created (each at its declared place,
+   * null in the rows already there; a column is never dropped or retyped here). Done once per
+   * table for this warehouse object (a job's, or a whole nightly chain's).
    */
   public void ensure(TableSpec spec) {
     if (ensured.contains(spec.name())) {
       return;
     }
     createDatabase(spec.database());
+    addDeclaredColumns(spec);
     DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark)
         .tableName(spec.name())
         .location(path(spec))
@@ -110,6 +113,27 @@ public final class Warehouse {
     }
     builder.execute();
     ensured.add(spec.name());
+  }
+
+  /** ALTER TABLE ... ADD COLUMNS for each declared column the table at its path lacks. */
+  private void addDeclaredColumns(TableSpec spec) {
+    if (!exists(spec)) {
+      return;
+    }
+    Set<String> present = Set.of(DeltaTable.forPath(spark, path(spec)).toDF().columns());
+    StructField previous = null;
+    for (StructField f : spec.schema().fields()) {
+      if (!present.contains(f.name())) {
+        String comment = f.getComment().isDefined()
+            ? " COMMENT '" + f.getComment().get().replace("'", "\\'") + "'" : "";
+        String place = previous == null ? " FIRST" : " AFTER `" + previous.name() + "`";
+        spark.sql("ALTER TABLE delta.`" + path(spec) + "` ADD COLUMNS (`" + f.name() + "` "
+            + f.dataType().sql() + comment + place + ")");
+        LOG.info("{}: added column {} (declared since the table was created)", spec.name(),
+            f.name());
+      }
+      previous = f;
+    }
   }
 
   /** Reads the table (empty with its schema when it was never written). */

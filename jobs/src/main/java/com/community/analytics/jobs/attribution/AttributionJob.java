@@ -1,27 +1,31 @@
 package com.community.analytics.jobs.attribution;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 
 import com.community.analytics.common.catalog.Catalog;
 import com.community.analytics.common.catalog.SharedTables;
 import com.community.analytics.common.catalog.SilverTables;
 import com.community.analytics.common.cli.JobArgs;
+import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.Job;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.job.JobResult;
 import com.community.analytics.common.spark.Phases;
+import com.community.analytics.common.spark.RowBuilder;
 import com.community.analytics.common.time.DateRange;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -30,16 +34,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code attribution --date D} (or {@code --from/--to}): credits each purchase of the range to
- * the content touches before it under six models, solves the Markov chain of each period ending
- * in the range, and builds the content-performance cube and the top-content list.
+ * the content touches before it under seven models, solves the Markov chain and the Shapley
+ * values of each period ending in the range (on the journeys whose outcome is final), and
+ * builds the content-performance cube and the top-content list.
  *
- * <p>Inputs: silver.events of [from - period - look-back, to] (bounded, whatever the length of
- * history), silver.content, gold.user_tags (persona). Outputs (each replaced for the range):
- * gold.attribution_credits (by conversion date), gold.channel_attribution (by period end),
- * gold.content_performance and gold.top_content (by date). Cost: one shuffle by member to build
- * journeys, one by conversion for the credits, one for the cube; the transition counts and the
+ * <p>Inputs: silver.events of [from - (period - 1) - maturity - look-back, to] (bounded,
+ * whatever the length of history; maturity = 2 x look-back - 1), silver.content,
+ * gold.user_tags (persona). Outputs (each replaced for the range): gold.attribution_credits (by
+ * conversion date), gold.channel_attribution (by period end), gold.content_performance and
+ * gold.top_content (by date). Cost: one shuffle by member to build journeys, one by conversion
+ * for the credits, one for the cube; the transition counts, the journeys' channel sets and the
  * credit totals per day and channel are collected to the driver (days x states^2 rows) and the
- * chains are solved there.
+ * chains and Shapley games (2^channels coalitions) are solved there.
  */
 public final class AttributionJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(AttributionJob.class);
@@ -51,7 +57,7 @@ public final class AttributionJob implements Job {
 
   @Override
   public String description() {
-    return "multi-touch attribution (six models, Markov solved exactly) and the content cube";
+    return "multi-touch attribution (seven models, Markov and Shapley exact) and the content cube";
   }
 
   @Override
@@ -82,7 +88,11 @@ public final class AttributionJob implements Job {
       throw new IllegalStateException("attribution needs gold.user_tags for personas: run "
           + "features first");
     }
-    LocalDate earliest = range.from().minusDays(s.markovPeriodDays() + s.lookbackDays());
+    ChannelAttribution periods = new ChannelAttribution(s.markovPeriodDays(), s.lookbackDays());
+    // The journeys of the range's periods end (last touch) from the first chain's window on;
+    // their touches start up to a look-back window earlier.
+    LocalDate journeysFrom = periods.touchWindow(range.from())[0];
+    LocalDate earliest = journeysFrom.minusDays(s.lookbackDays());
     LocalDate chainsFrom = range.from().minusDays(s.markovPeriodDays() - 1L);
     String state = s.markovState();
 
@@ -99,20 +109,16 @@ public final class AttributionJob implements Job {
         Journeys.touches(events, content, s), conversions, s.lookbackDays()), "touch_date", tags,
         s.personaMaxAgeDays()).cache();
 
-    ChannelAttribution periods = new ChannelAttribution(s.markovPeriodDays());
-    Phases.run(spark, name(), "count journey transitions", () ->
-        Journeys.transitions(Journeys.journeys(touches, conversions, state, s.lookbackDays())
-                .where(col("end_date").between(Date.valueOf(chainsFrom),
-                    Date.valueOf(range.to()))), s.markovOrder())
-            .collectAsList())
-        .forEach(r -> periods.addTransition(r.<Date>getAs("end_date").toLocalDate(),
-            r.getAs("from_state"), r.getAs("to_state"), r.<Long>getAs("n")));
-    Map<LocalDate, MarkovChain.Result> results = solve(periods, range);
+    addJourneys(ctx, periods, Journeys.journeys(touches, conversions, state, s.lookbackDays())
+        .where(col("last_touch_date").between(Date.valueOf(journeysFrom),
+            Date.valueOf(range.to()))).cache(), s.markovOrder());
+    Map<LocalDate, ChannelAttribution.Solved> results = solve(periods, range,
+        s.shapleyMaxChannels());
     Dataset<Row> credits = Credits.compute(touches, conversions
             .where(col("conversion_date").geq(Date.valueOf(chainsFrom))),
-        removalEffects(spark, results), state, s).cache();
+        chainValues(spark, results), state, s).cache();
     for (Row r : Phases.run(spark, name(), "sum credits per day", () -> credits
-        .where(col("model").notEqual("markov"))
+        .where(not(col("model").isin("markov", "shapley")))
         .groupBy("conversion_date", state, "model")
         .agg(sum("credit").as("credit"), sum("credited_gmv").as("credited_gmv"))
         .collectAsList())) {
@@ -156,27 +162,61 @@ public final class AttributionJob implements Job {
         range.sqlBetween("date"));
   }
 
-  /** The exact solution of each date's Markov chain (its period's transitions). */
-  private static Map<LocalDate, MarkovChain.Result> solve(ChannelAttribution periods,
-      DateRange range) {
-    Map<LocalDate, MarkovChain.Result> results = new TreeMap<>();
+  /** The journeys' transition counts and channel sets, collected into the periods. */
+  private void addJourneys(JobContext ctx, ChannelAttribution periods, Dataset<Row> journeys,
+      int order) {
+    Phases.run(ctx.spark(), name(), "count journey transitions", () ->
+            Journeys.transitions(journeys, order).collectAsList())
+        .forEach(r -> periods.addTransition(r.<Date>getAs("last_touch_date").toLocalDate(),
+            r.getAs("from_state"), r.getAs("to_state"), r.<Long>getAs("n"),
+            r.<Double>getAs("gmv")));
+    Phases.run(ctx.spark(), name(), "count journey channel sets", () ->
+            Journeys.channelSets(journeys).collectAsList())
+        .forEach(r -> periods.addChannelSet(r.<Date>getAs("last_touch_date").toLocalDate(),
+            r.getList(r.fieldIndex("channels")), r.<Long>getAs("journeys"),
+            r.<Long>getAs("conversions")));
+    journeys.unpersist();
+  }
+
+  /** The exact Markov chain and Shapley values of each date's period (its final journeys). */
+  private static Map<LocalDate, ChannelAttribution.Solved> solve(ChannelAttribution periods,
+      DateRange range, int maxShapleyChannels) {
+    Map<LocalDate, ChannelAttribution.Solved> results = new TreeMap<>();
     for (LocalDate d : range.days()) {
-      MarkovChain.Result result = periods.chain(d).solve();
-      results.put(d, result);
-      LOG.info("attribution {}: Markov P(conversion) {}, removal effects {}", d,
-          String.format("%.4f", result.conversionProbability()), result.removalEffects());
+      ChannelAttribution.Solved solved;
+      try {
+        solved = periods.solve(d, maxShapleyChannels);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("config key '" + AttributionSettings.SHAPLEY_MAX_CHANNELS.name()
+            + "': the period ending " + d + " has " + e.getMessage());
+      }
+      results.put(d, solved);
+      LOG.info("attribution {}: Markov P(conversion) {}, removal effects {}, Shapley values {}",
+          d, String.format("%.4f", solved.markov().conversionProbability()),
+          solved.markov().removalEffects(), solved.shapley());
     }
     return results;
   }
 
-  /** The removal effects of the solved chains as (period_end, state, removal_effect) rows. */
-  private static Dataset<Row> removalEffects(SparkSession spark,
-      Map<LocalDate, MarkovChain.Result> results) {
-    List<Row> effects = new ArrayList<>();
-    results.forEach((d, result) -> result.removalEffects().forEach((k, v) ->
-        effects.add(RowFactory.create(Date.valueOf(d), k, v))));
-    return spark.createDataFrame(effects, new StructType()
-        .add("period_end", DataTypes.DateType).add("state", DataTypes.StringType)
-        .add("removal_effect", DataTypes.DoubleType));
+  /**
+   * The removal effects and Shapley values of the solved periods as (period_end, state,
+   * removal_effect, shapley_value) rows.
+   */
+  private static Dataset<Row> chainValues(SparkSession spark,
+      Map<LocalDate, ChannelAttribution.Solved> results) {
+    StructType schema = new StructType().add("period_end", DataTypes.DateType)
+        .add("state", DataTypes.StringType).add("removal_effect", DataTypes.DoubleType)
+        .add("shapley_value", DataTypes.DoubleType);
+    List<Row> values = new ArrayList<>();
+    results.forEach((d, solved) -> {
+      Set<String> states = new TreeSet<>(solved.markov().removalEffects().keySet());
+      states.addAll(solved.shapley().keySet());
+      for (String state : states) {
+        values.add(RowBuilder.of(schema).set("period_end", Date.valueOf(d)).set("state", state)
+            .set("removal_effect", solved.markov().removalEffects().get(state))
+            .set("shapley_value", solved.shapley().get(state)).build());
+      }
+    });
+    return spark.createDataFrame(values, schema);
   }
 }

@@ -19,7 +19,8 @@ import java.util.Map;
 public record AttributionSettings(List<String> touchTypes, int lookbackDays,
     double halfLifeHours, double firstShare, double middleShare, double lastShare,
     int personaMaxAgeDays, int topContent, int markovPeriodDays, String markovState,
-    int markovOrder, Map<String, int[]> timeSlots) implements Serializable {
+    int markovOrder, int shapleyMaxChannels, Map<String, int[]> timeSlots)
+    implements Serializable {
 
   public static final ConfigKey<List<String>> TOUCH_TYPES = ConfigKey.list(
       "attribution.touch_event_types", null, "event types that count as content touches");
@@ -46,8 +47,14 @@ public record AttributionSettings(List<String> touchTypes, int lookbackDays,
       "attribution.top_content", 100, "content items per date in gold.top_content").atLeast(1);
   public static final ConfigKey<Integer> MARKOV_PERIOD = ConfigKey.integer(
       "attribution.markov.period_days", 30,
-      "the Markov chain of D is built from the journeys that ended in the N days up to D")
+      "period of channel_attribution: the other models sum the conversions of the N days up to "
+          + "D; the Markov chain of D takes the journeys whose last touch falls in the N days up "
+          + "to D - (2 x lookback - 1), whose outcomes are all known on D")
       .atLeast(1);
+  public static final ConfigKey<Integer> SHAPLEY_MAX_CHANNELS = ConfigKey.integer(
+      "attribution.shapley.max_channels", 16, "the Shapley values are exact over all 2^n "
+          + "channel sets; a period with more channels (or content types) than this fails "
+          + "(exit 2) rather than run out of memory").between(1, 24);
   public static final ConfigKey<String> MARKOV_STATE = ConfigKey.oneOf(
       "attribution.markov.state", "channel", "what a Markov state is", "channel",
       "content_type");
@@ -62,7 +69,7 @@ public record AttributionSettings(List<String> touchTypes, int lookbackDays,
 
   public static List<ConfigKey<?>> keys() {
     return List.of(TOUCH_TYPES, LOOKBACK, HALF_LIFE, FIRST, MIDDLE, LAST, PERSONA_AGE,
-        TOP_CONTENT, MARKOV_PERIOD, MARKOV_STATE, MARKOV_ORDER, TIME_SLOTS);
+        TOP_CONTENT, MARKOV_PERIOD, MARKOV_STATE, MARKOV_ORDER, SHAPLEY_MAX_CHANNELS, TIME_SLOTS);
   }
 
   public static AttributionSettings from(AppConfig c) {
@@ -75,7 +82,8 @@ public record AttributionSettings(List<String> touchTypes, int lookbackDays,
     }
     return new AttributionSettings(c.get(TOUCH_TYPES), c.get(LOOKBACK), c.get(HALF_LIFE),
         first, middle, last, c.get(PERSONA_AGE), c.get(TOP_CONTENT), c.get(MARKOV_PERIOD),
-        c.get(MARKOV_STATE), c.get(MARKOV_ORDER), timeSlots(c.get(TIME_SLOTS)));
+        c.get(MARKOV_STATE), c.get(MARKOV_ORDER), c.get(SHAPLEY_MAX_CHANNELS),
+        timeSlots(c.get(TIME_SLOTS)));
   }
 
   /** Bands [from, to) with to < from wrapping past midnight; every hour in exactly one band. */

@@ -15,7 +15,7 @@ public final class AttributionTables {
 
   /** The attribution models, in the order the tables and the demo show them. */
   public static final List<String> MODELS = List.of("first_touch", "last_touch", "linear",
-      "time_decay", "position_based", "markov");
+      "time_decay", "position_based", "markov", "shapley");
 
   /** Dimension value of a conversion without touches, and of rolled-up cube dimensions. */
   public static final String NO_TOUCH = "direct / no touch";
@@ -30,7 +30,8 @@ public final class AttributionTables {
 
   public static final TableSpec CHANNEL_ATTRIBUTION = new TableSpec(
       "gold.channel_attribution", "Period end date x channel x model: conversions and GMV "
-          + "credited to the channel over the Markov period ending that date, and its share.",
+          + "credited to the channel over the period ending that date, and its share; the "
+          + "Markov rows from the journeys whose outcome is final on that date.",
       StructTypes.channels(), "period_end");
 
   public static final TableSpec CONTENT_PERFORMANCE = new TableSpec(
@@ -85,8 +86,17 @@ public final class AttributionTables {
               + "conversion probability without the channel (its contribution)"),
           column("conversion_probability", DataTypes.DoubleType, "markov only: chance that a "
               + "journey at the channel ends in a purchase (its effectiveness)"),
-          column("touches", DataTypes.LongType, "touches through the channel in the period's "
-              + "journeys (same for every model)"));
+          column("shapley_value", DataTypes.DoubleType, "shapley only: the channel's exact "
+              + "Shapley value in the game whose worth is a channel set's conversion rate"),
+          column("touches", DataTypes.LongType, "touches through the channel in the journeys "
+              + "whose last touch falls in [touches_from, touches_to]"),
+          column("touches_from", DataTypes.DateType, "markov, shapley: first last-touch day of the "
+              + "journeys of the chain (period_end - period_days - 2 x lookback + 2); other "
+              + "models: the period's first day"),
+          column("touches_to", DataTypes.DateType, "markov, shapley: last last-touch day of the chain's "
+              + "journeys (period_end - 2 x lookback + 1); other models: period_end"),
+          column("final", DataTypes.BooleanType, "every journey of the touch window has its "
+              + "outcome known on period_end (converters and non-converters alike)"));
     }
 
     static StructType cube() {

@@ -29,9 +29,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * Credits of each conversion's touches under every model, as a pure transformation: first and
  * last touch, linear, time decay (weight 2^(-hours before the purchase / half-life)), position
  * based (first / middle / last shares, the middle share split evenly; two touches split the
- * first and last shares in their ratio), and Markov (each touch weighted by the removal effect
+ * first and last shares in their ratio), Markov (each touch weighted by the removal effect
  * of its state in the chain of the conversion's date; linear when no state of the journey has
- * an effect). Conversions without touches get credit 1 under every model, as
+ * an effect) and Shapley (the same with the states' Shapley values). Conversions without touches get credit 1 under every model, as
  * '{@value AttributionTables#NO_TOUCH}'. For each conversion and model the credits sum to 1.
  *
  * <p>Cost: one shuffle by conversion (the journey window); the removal effects are a small
@@ -40,13 +40,20 @@ import org.apache.spark.sql.expressions.WindowSpec;
 public final class Credits {
   private Credits() {}
 
+  /** Each touch's share of its journey's {@code weight}; linear when they are all 0. */
+  private static Column weighted(String weight, WindowSpec journey, Column touches) {
+    Column total = sum(weight).over(journey);
+    return when(total.gt(0), col(weight).divide(total)).otherwise(lit(1.0).divide(touches));
+  }
+
   /**
    * @param touches assigned touches with persona (conversion_id null: not converting)
    * @param conversions conversions with persona
-   * @param removalEffects (period_end, state, removal_effect) of the Markov chains
+   * @param chainValues (period_end, state, removal_effect, shapley_value) of each period's
+   *     final journeys: the Markov chain's removal effects and the Shapley values
    */
   public static Dataset<Row> compute(Dataset<Row> touches, Dataset<Row> conversions,
-      Dataset<Row> removalEffects, String stateColumn, AttributionSettings s) {
+      Dataset<Row> chainValues, String stateColumn, AttributionSettings s) {
     WindowSpec journey = Window.partitionBy("conversion_id");
     WindowSpec inOrder = journey.orderBy(col("touch_time"), col("touch_event_id"));
     Dataset<Row> j = touches.where(col("conversion_id").isNotNull())
@@ -55,11 +62,12 @@ public final class Credits {
         .withColumn("touches", count(lit(1)).over(journey).cast("int"))
         .withColumn("decay", pow(lit(0.5), col("conversion_time").cast("long")
             .minus(col("touch_time").cast("long")).divide(3600.0 * s.halfLifeHours())));
-    Dataset<Row> effects = broadcast(removalEffects
+    Dataset<Row> effects = broadcast(chainValues
         .withColumnRenamed("period_end", "conversion_date")
         .withColumnRenamed("state", stateColumn));
     j = j.join(effects, JoinKeys.on("conversion_date", stateColumn), "left")
-        .withColumn("removal_effect", coalesce(col("removal_effect"), lit(0.0)));
+        .withColumn("removal_effect", coalesce(col("removal_effect"), lit(0.0)))
+        .withColumn("shapley_value", coalesce(col("shapley_value"), lit(0.0)));
     Column n = col("touches");
     Column idx = col("touch_index");
     Column twoTouches = when(idx.equalTo(1), s.firstShare() / (s.firstShare() + s.lastShare()))
@@ -74,9 +82,8 @@ public final class Credits {
     models.put("time_decay", col("decay").divide(sum("decay").over(journey)));
     models.put("position_based", when(n.equalTo(1), 1.0).when(n.equalTo(2), twoTouches)
         .otherwise(manyTouches));
-    Column total = sum("removal_effect").over(journey);
-    models.put("markov", when(total.gt(0), col("removal_effect").divide(total))
-        .otherwise(lit(1.0).divide(n)));
+    models.put("markov", weighted("removal_effect", journey, n));
+    models.put("shapley", weighted("shapley_value", journey, n));
     // Window expressions cannot sit inside a generator: compute the credits first, then explode.
     List<Column> byModel = new ArrayList<>();
     for (Map.Entry<String, Column> m : models.entrySet()) {

@@ -9,7 +9,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
+import com.community.analytics.common.job.ModelApi;
 import com.community.analytics.common.spark.JoinKeys;
+import com.community.analytics.common.spark.RowBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +20,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
@@ -40,6 +41,7 @@ import org.apache.spark.sql.types.StructType;
  * broadcastable join with the content dimension; the persona lookup joins touches' distinct
  * (member, date) pairs with a bounded range of tag snapshots.
  */
+@ModelApi
 public final class Journeys {
   private Journeys() {}
 
@@ -137,18 +139,20 @@ public final class Journeys {
    * Journeys as ordered state lists with their end date and outcome: one per conversion with
    * touches (ends on the conversion date) and one per member and block of touches that
    * converted to nothing (ends {@code lookbackDays} after the block). Columns: end_date,
-   * converted, states (array of state values in touch order).
+   * last_touch_date, converted, amount (the purchase's; 0 without one), states (array of state
+   * values in touch order).
    */
   public static Dataset<Row> journeys(Dataset<Row> assigned, Dataset<Row> conversions,
       String stateColumn, int lookbackDays) {
     Column ordered = functions.sort_array(functions.collect_list(functions.struct(
-        col("touch_time"), col("touch_event_id"), col(stateColumn).as("state"))));
+        col("touch_time"), col("touch_event_id"), col(stateColumn).as("state"),
+        col("touch_date"))));
     Dataset<Row> converting = assigned.where(col("conversion_id").isNotNull())
         .groupBy("conversion_id").agg(ordered.as("path"))
-        .join(conversions.select("conversion_id", "conversion_date"),
+        .join(conversions.select("conversion_id", "conversion_date", "amount"),
             JoinKeys.on("conversion_id"))
-        .select(col("conversion_date").as("end_date"), lit(true).as("converted"),
-            col("path.state").as("states"));
+        .select(col("conversion_date").as("end_date"), lastTouchDate(), lit(true).as("converted"),
+            col("amount"), col("path.state").as("states"));
     // Blocks of lookbackDays calendar days (counted from the epoch), so that journeys without
     // a purchase span about as long as those with one.
     Column block = functions.floor(functions.datediff(col("touch_date"), lit("1970-01-01"))
@@ -158,24 +162,52 @@ public final class Journeys {
         .groupBy("user_id", "block").agg(ordered.as("path"))
         .select(date_add(lit("1970-01-01").cast("date"),
                 col("block").multiply(lookbackDays).plus(2 * lookbackDays - 1).cast("int"))
-                .as("end_date"),
-            lit(false).as("converted"), col("path.state").as("states"));
+                .as("end_date"), lastTouchDate(),
+            lit(false).as("converted"), lit(0.0).as("amount"), col("path.state").as("states"));
     return converting.unionByName(lost);
   }
 
-  /** Transition counts (end_date, from_state, to_state, n) of a chain of the given order. */
+  /** The business date of the path's last touch. */
+  private static Column lastTouchDate() {
+    return element_at(col("path.touch_date"), -1).as("last_touch_date");
+  }
+
+  /**
+   * Journeys summed by the set of states they went through, by the date of their last touch:
+   * (last_touch_date, channels (sorted distinct states), journeys, conversions, gmv), the input
+   * of {@link ShapleyGame}.
+   */
+  public static Dataset<Row> channelSets(Dataset<Row> journeys) {
+    return journeys.groupBy(col("last_touch_date"),
+            functions.array_sort(functions.array_distinct(col("states"))).as("channels"))
+        .agg(functions.count(lit(1)).as("journeys"),
+            functions.sum(when(col("converted"), 1L).otherwise(0L)).as("conversions"),
+            functions.sum("amount").as("gmv"));
+  }
+
+  private static final StructType TRANSITION = new StructType()
+      .add("last_touch_date", DataTypes.DateType).add("from_state", DataTypes.StringType)
+      .add("to_state", DataTypes.StringType).add("gmv", DataTypes.DoubleType);
+
+  /**
+   * Transition counts of a chain of the given order by the date of their journey's last touch:
+   * (last_touch_date, from_state, to_state, n, gmv), gmv the purchases' amounts on the
+   * transitions into conversion (0 elsewhere).
+   */
   public static Dataset<Row> transitions(Dataset<Row> journeys, int order) {
     return journeys.flatMap((FlatMapFunction<Row, Row>) r -> {
       List<String> states = r.getList(r.fieldIndex("states"));
       List<Row> out = new ArrayList<>();
       for (MarkovChain.Transition t : MarkovChain.transitions(states,
-          r.getBoolean(r.fieldIndex("converted")), order)) {
-        out.add(RowFactory.create(r.getDate(r.fieldIndex("end_date")),
-            t.from(), t.to()));
+          r.<Boolean>getAs("converted"), order)) {
+        boolean purchase = t.to().equals(MarkovChain.CONVERSION);
+        out.add(RowBuilder.of(TRANSITION).set("last_touch_date", r.getAs("last_touch_date"))
+            .set("from_state", t.from()).set("to_state", t.to())
+            .set("gmv", purchase ? r.<Double>getAs("amount") : 0.0).build());
       }
       return out.iterator();
-    }, Encoders.row(new StructType().add("end_date", DataTypes.DateType)
-            .add("from_state", DataTypes.StringType).add("to_state", DataTypes.StringType)))
-        .groupBy("end_date", "from_state", "to_state").count().withColumnRenamed("count", "n");
+    }, Encoders.row(TRANSITION))
+        .groupBy("last_touch_date", "from_state", "to_state")
+        .agg(functions.count(lit(1)).as("n"), functions.sum("gmv").as("gmv"));
   }
 }

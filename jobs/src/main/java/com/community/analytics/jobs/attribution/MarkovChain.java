@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.attribution;
 
+import com.community.analytics.common.job.ModelApi;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.apache.commons.math3.linear.RealVector;
  * channel removes every state that contains it. Cost: one LU decomposition of a states-by-states
  * matrix per channel, on the driver (a few dozen states).
  */
+@ModelApi
 public final class MarkovChain {
   public static final String START = "(start)";
   public static final String CONVERSION = "(conversion)";

@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.churn;
 
+import com.community.analytics.common.job.ModelApi;
 import com.community.analytics.common.spark.JoinKeys;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -25,6 +26,7 @@ import org.apache.spark.sql.Row;
  * <p>Cost: one join of activity with the cutoffs (range condition, cutoffs broadcast) and one
  * shuffle by (member, cutoff).
  */
+@ModelApi
 public final class ChurnFeatures {
   private ChurnFeatures() {}
 

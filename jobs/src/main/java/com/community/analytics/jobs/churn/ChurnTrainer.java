@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.when;
 
 import com.community.analytics.common.config.ConfigException;
+import com.community.analytics.common.job.ModelApi;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +50,7 @@ import org.apache.spark.sql.expressions.Window;
  * matured cutoff. Cost: one fit per grid point plus the calibration;
  * metrics are small aggregations.
  */
+@ModelApi
 public final class ChurnTrainer {
   private ChurnTrainer() {}
 

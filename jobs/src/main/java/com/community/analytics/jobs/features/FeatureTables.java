@@ -25,6 +25,8 @@ public final class FeatureTables {
           column("historical_gmv", MONEY, "purchase amounts minus refunds, ever"),
           column("orders", DataTypes.LongType, "purchases, ever"),
           column("aov", DataTypes.DoubleType, "average order value (gross)"),
+          column("monetary_value", DataTypes.DoubleType, "Gamma-Gamma m: mean gross spend per "
+              + "repeat purchase day, the first purchase day left out (null: no repeat)"),
           column("first_purchase_date", DataTypes.DateType, "first purchase day"),
           column("last_purchase_date", DataTypes.DateType, "last purchase day"),
           column("frequency", DataTypes.LongType, "BG/NBD x: distinct repeat purchase days"),
@@ -34,7 +36,8 @@ public final class FeatureTables {
           column("expected_purchases_30", DataTypes.DoubleType, "expected purchase days, next 30"),
           column("expected_purchases_90", DataTypes.DoubleType, "expected purchase days, next 90"),
           column("expected_purchases_365", DataTypes.DoubleType, "expected, next 365 days"),
-          column("expected_spend", DataTypes.DoubleType, "Gamma-Gamma expected spend/purchase"),
+          column("expected_spend", DataTypes.DoubleType, "Gamma-Gamma E(M | x, m): expected spend "
+              + "per purchase day (one-time buyers: the population mean)"),
           column("predicted_clv_12m", DataTypes.DoubleType,
               "discounted predicted value of the next 12 months"),
           column("total_ltv", DataTypes.DoubleType, "historical_gmv + predicted_clv_12m"),
@@ -50,10 +53,14 @@ public final class FeatureTables {
           column("segment", DataTypes.StringType,
               "fit, or holdout:<bucket> for calibration/holdout comparisons"),
           column("parameters", SCORES, "fitted parameters (BG/NBD rates per day)"),
+          column("standard_errors", SCORES, "asymptotic standard error of each parameter "
+              + "(observed information; NaN: not an interior maximum)"),
           column("log_likelihood", DataTypes.DoubleType, "mean log-likelihood per member"),
           column("members", DataTypes.DoubleType, "members fitted (sum of weights)"),
           column("summary_rows", DataTypes.LongType, "distinct summary rows fitted"),
           column("converged", DataTypes.BooleanType, "the optimizer converged"),
+          column("frequency_monetary_correlation", DataTypes.DoubleType, "gamma_gamma: Pearson "
+              + "r of frequency and monetary value over the fit sample (the model assumes 0)"),
           column("iterations", DataTypes.IntegerType, "optimizer iterations"),
           column("message", DataTypes.StringType, "fit outcome, or which earlier fit was used"),
           column("holdout_days", DataTypes.IntegerType, "holdout length (holdout rows)"),

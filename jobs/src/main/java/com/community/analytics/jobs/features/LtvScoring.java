@@ -9,8 +9,10 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import com.community.analytics.common.job.ModelApi;
 import com.community.analytics.common.spark.RowBuilder;
 import com.community.analytics.jobs.features.ltv.BgNbdObservation;
 import com.community.analytics.jobs.features.ltv.GammaGamma;
@@ -39,8 +41,9 @@ import org.apache.spark.sql.types.StructType;
  * purchase days, t_x = last - first purchase date, T = as_of - first purchase date), the weighted
  * summaries the models are fitted on, and per-member predictions. Cost: three small
  * aggregations collected to the driver per run (summary sizes, then the summaries, bounded by
- * {@code ltv.fit_max_summary_rows} and the AOV binning), one narrow map for the predictions.
+ * {@code ltv.fit_max_summary_rows} and the monetary-value binning), one narrow map for the predictions.
  */
+@ModelApi
 public final class LtvScoring {
   private LtvScoring() {}
 
@@ -106,29 +109,37 @@ public final class LtvScoring {
   }
 
   /**
-   * Gamma-Gamma summary rows per as_of date: (orders, average order value binned to three
-   * significant digits, members). Binning keeps the rows few; its effect on the fit is far
-   * below the sampling error.
+   * Gamma-Gamma summary rows per as_of date, in the convention of Fader, Hardie and Lee (2005)
+   * that lifetimes and PyMC-Marketing follow: returning buyers only, x = repeat purchase days,
+   * m = mean spend per repeat purchase day (a day's orders summed, the first purchase day left
+   * out), binned to three significant digits. Binning keeps the rows few; its effect on the
+   * fit is far below the sampling error.
    */
   public static Map<Date, List<LtvFitter.SpendRow>> spendSummary(Dataset<Row> state) {
     Map<Date, List<LtvFitter.SpendRow>> out = new HashMap<>();
-    Dataset<Row> buyers = state.where(col("orders").gt(0).and(col("gmv").gt(0)))
-        .withColumn("aov", col("gmv").cast("double").divide(col("orders")))
-        .withColumn("aov_bin", expr("round(aov / pow(10, floor(log10(aov)) - 2)) * "
-            + "pow(10, floor(log10(aov)) - 2)"));
-    for (Row r : buyers.groupBy("as_of_date", "orders", "aov_bin")
+    Dataset<Row> returning = inputs(state).where(col("monetary_value").gt(0))
+        .withColumn("m_bin", expr("round(monetary_value / pow(10, floor(log10(monetary_value))"
+            + " - 2)) * pow(10, floor(log10(monetary_value)) - 2)"));
+    for (Row r : returning.groupBy("as_of_date", "frequency", "m_bin")
         .agg(count(lit(1)).as("members")).collectAsList()) {
       out.computeIfAbsent(r.getAs("as_of_date"), k -> new ArrayList<>()).add(
-          new LtvFitter.SpendRow(r.<Long>getAs("orders"), r.<Double>getAs("aov_bin"),
+          new LtvFitter.SpendRow(r.<Long>getAs("frequency"), r.<Double>getAs("m_bin"),
               r.<Long>getAs("members")));
     }
     return out;
   }
 
-  /** State rows of buyers with their BG/NBD inputs. */
+  /**
+   * State rows of buyers with their BG/NBD inputs and their Gamma-Gamma monetary value (mean
+   * gross spend per repeat purchase day; null without a repeat purchase, or where the state
+   * predates {@code first_purchase_day_gmv}).
+   */
   public static Dataset<Row> inputs(Dataset<Row> state) {
     return state.where(col("first_purchase_date").isNotNull())
         .withColumn("frequency", col("purchase_days").minus(1))
+        .withColumn("monetary_value", when(col("purchase_days").gt(1),
+            col("gmv").minus(col("first_purchase_day_gmv")).cast("double")
+                .divide(col("purchase_days").minus(1))))
         .withColumn("recency_days", datediff(col("last_purchase_date"),
             col("first_purchase_date")).cast("long"))
         .withColumn("age_days", datediff(col("as_of_date"), col("first_purchase_date"))
@@ -141,6 +152,7 @@ public final class LtvScoring {
       .add("historical_gmv", DataTypes.createDecimalType(18, 2))
       .add("orders", DataTypes.LongType)
       .add("aov", DataTypes.DoubleType)
+      .add("monetary_value", DataTypes.DoubleType)
       .add("first_purchase_date", DataTypes.DateType)
       .add("last_purchase_date", DataTypes.DateType)
       .add("frequency", DataTypes.LongType)
@@ -165,8 +177,8 @@ public final class LtvScoring {
     Dataset<Row> rows = state
         .withColumn("net_gmv", col("gmv").minus(col("refund_amount")))
         .select(col("user_id"), col("as_of_date"), col("net_gmv"), col("orders"),
-            col("gmv").cast("double").as("gross"), col("first_purchase_date"),
-            col("last_purchase_date"), col("purchase_days"));
+            col("gmv").cast("double").as("gross"), col("first_purchase_day_gmv"),
+            col("first_purchase_date"), col("last_purchase_date"), col("purchase_days"));
     return rows.mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
       // Members share (as_of, x, t_x, T) a lot, and the daily model integrates numerically.
       Map<List<Object>, double[]> cache = new HashMap<>();
@@ -203,7 +215,10 @@ public final class LtvScoring {
     long tx = days(first, last);
     long t = days(first, asOf);
     double aov = r.<Double>getAs("gross") / orders;
-    out.set("aov", aov).set("first_purchase_date", first).set("last_purchase_date", last)
+    BigDecimal firstDay = r.getAs("first_purchase_day_gmv");
+    Double monetary = x > 0 && firstDay != null
+        ? (r.<Double>getAs("gross") - firstDay.doubleValue()) / x : null;
+    out.set("aov", aov).set("monetary_value", monetary).set("first_purchase_date", first).set("last_purchase_date", last)
         .set("frequency", x).set("recency_days", tx).set("age_days", t);
     Models m = models.get(asOf);
     if (m == null) {
@@ -218,7 +233,9 @@ public final class LtvScoring {
       System.arraycopy(e, 0, alive, 1, e.length);
       return alive;
     });
-    double spend = m.gammaGamma().expectedSpend(orders, aov);
+    // Per purchase day, as BG/NBD counts purchases: one-time buyers get the population mean.
+    double spend = monetary == null ? m.gammaGamma().populationMean()
+        : m.gammaGamma().expectedSpend(x, monetary);
     double clv = 0;
     double previous = 0;
     for (int month = 1; month <= 12; month++) {

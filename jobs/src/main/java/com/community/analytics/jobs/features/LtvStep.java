@@ -92,8 +92,9 @@ public final class LtvStep {
       if (lastGood != null) {
         models.put(d, lastGood);
       }
-      fitRows.add(fitRow(d, bgFit, bg.size(), bgFit.converged() ? bgFit.message() : used));
-      fitRows.add(fitRow(d, ggFit, sp.size(), ggFit.converged() ? ggFit.message() : used));
+      fitRows.add(fitRow(d, bgFit, bg.size(), bgFit.converged() ? bgFit.message() : used)
+          .build());
+      fitRows.add(spendFitRow(d, ggFit, sp, ggFit.converged() ? ggFit.message() : used));
       LOG.info("features {}: BG/NBD {} ({}), Gamma-Gamma {} ({})", day, bgFit.parameters(),
           bgFit.message(), ggFit.parameters(), ggFit.message());
     }
@@ -157,7 +158,7 @@ public final class LtvStep {
       if (r.getAs("as_of_date").equals(asOf)) {
         Map<String, Double> params = r.getJavaMap(r.fieldIndex("parameters"));
         String model = r.getAs("model");
-        byModel.put(model, new ModelFit(model, params, 0, 0, true, 0, ""));
+        byModel.put(model, new ModelFit(model, params, Map.of(), 0, 0, true, 0, ""));
       }
     }
     if (byModel.containsKey("bgnbd") && byModel.containsKey("gamma_gamma")) {
@@ -167,14 +168,31 @@ public final class LtvStep {
     return null;
   }
 
-  private static Row fitRow(Date asOf, ModelFit fit, long summaryRows, String message) {
+  /** The Gamma-Gamma fit's row, with the frequency-monetary correlation of its sample. */
+  private static Row spendFitRow(Date asOf, ModelFit fit, List<LtvFitter.SpendRow> rows,
+      String message) {
+    double r = LtvFitter.frequencyMonetaryCorrelation(rows);
+    String checked = message;
+    if (Math.abs(r) > LtvFitter.MAX_INDEPENDENT_CORRELATION) {
+      checked = message + "; warning: frequency and monetary value correlate (r = "
+          + String.format("%.2f", r) + "), the model assumes they do not";
+      LOG.warn("features {}: Gamma-Gamma {}", asOf, checked);
+    }
+    return fitRow(asOf, fit, rows.size(), checked)
+        .set("frequency_monetary_correlation", Double.isNaN(r) ? null : r).build();
+  }
+
+  private static RowBuilder fitRow(Date asOf, ModelFit fit, long summaryRows,
+      String message) {
     return RowBuilder.of(FeatureTables.LTV_MODEL_FITS.schema()).set("as_of_date", asOf)
         .set("model", fit.model()).set("segment", "fit")
         .set("parameters", scala.collection.JavaConverters.mapAsScalaMap(fit.parameters()))
+        .set("standard_errors", scala.collection.JavaConverters.mapAsScalaMap(
+            fit.standardErrors()))
         .set("log_likelihood", Double.isFinite(fit.logLikelihood()) ? fit.logLikelihood() : null)
         .set("members", fit.members()).set("summary_rows", summaryRows)
         .set("converged", fit.converged()).set("iterations", fit.iterations())
-        .set("message", message).build();
+        .set("message", message);
   }
 
   /**

@@ -1,12 +1,11 @@
 package com.community.analytics.jobs.features;
 
-import com.community.analytics.common.catalog.SharedTables;
-import com.community.analytics.common.spark.JoinKeys;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.last;
@@ -19,6 +18,8 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import com.community.analytics.common.catalog.SharedTables;
+import com.community.analytics.common.spark.JoinKeys;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -180,6 +181,10 @@ public final class UserState {
         carried("orders", sumOf("t_n_purchase", upToDay)).as("orders"),
         coalesce(col("p_gmv"), lit(0).cast(MONEY)).plus(money("t_gmv", upToDay))
             .cast(MONEY).as("gmv"),
+        // A member who bought before the range keeps its first day's amount (null in a state
+        // written before the column existed: features over the whole history restores it).
+        when(col("p_first_purchase_date").isNotNull(), col("p_first_purchase_day_gmv"))
+            .otherwise(firstPurchaseDayGmv(bought, upToDay)).as("first_purchase_day_gmv"),
         carried("refunds", sumOf("t_n_refund", upToDay)).as("refunds"),
         coalesce(col("p_refund_amount"), lit(0).cast(MONEY)).plus(money("t_refund_amount",
             upToDay)).cast(MONEY).as("refund_amount"),
@@ -214,21 +219,7 @@ public final class UserState {
    */
   public static Dataset<Row> fromHistory(Dataset<Row> activity, Dataset<Row> users,
       LocalDate from, LocalDate to) {
-    Column end = lit(Date.valueOf(to));
-    Dataset<Row> history = activity.where(col("activity_date").leq(end));
-    Dataset<Row> starts = history.groupBy("user_id").agg(min("activity_date").as("first_day"))
-        .join(users.where(col("u_registered").leq(end)).select("user_id", "u_registered"),
-            JoinKeys.on("user_id"), "full")
-        .select(col("user_id"), least(coalesce(col("first_day"), col("u_registered")),
-            coalesce(col("u_registered"), col("first_day"))).as("start"));
-    Dataset<Row> grid = starts.select(col("user_id"),
-        explode(sequence(col("start"), end)).as("as_of_date"));
-    Dataset<Row> a = prefix(history, "t_");
-    Dataset<Row> dense = grid
-        .join(a, col("user_id").equalTo(col("t_user_id"))
-            .and(col("as_of_date").equalTo(col("t_activity_date"))), "left")
-        .join(users, "user_id", "left");
-
+    Dataset<Row> dense = historyGrid(activity, users, to);
     WindowSpec byDay = Window.partitionBy("user_id").orderBy("as_of_date");
     WindowSpec upToDay = byDay.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     WindowSpec beforeDay = byDay.rowsBetween(Window.unboundedPreceding(), -1);
@@ -262,6 +253,7 @@ public final class UserState {
         count(bought, upToDay).as("purchase_days"),
         sumOf("t_n_purchase", upToDay).as("orders"),
         money("t_gmv", upToDay).as("gmv"),
+        firstPurchaseDayGmv(bought, upToDay).as("first_purchase_day_gmv"),
         sumOf("t_n_refund", upToDay).as("refunds"),
         money("t_refund_amount", upToDay).as("refund_amount"),
         sumOf("t_n_complaint", upToDay).as("complaints"),
@@ -271,6 +263,28 @@ public final class UserState {
             lit("basic")).as("membership_tier"),
         col("u_followers").as("follower_count"));
     return state.where(day.geq(lit(Date.valueOf(from)))).selectExpr(stateColumns());
+  }
+
+  /**
+   * Each (member, day) up to {@code to} from the member's first day, beside the day's activity
+   * ({@code t_}) and the users snapshot ({@code u_}).
+   */
+  private static Dataset<Row> historyGrid(Dataset<Row> activity, Dataset<Row> users,
+      LocalDate to) {
+    Column end = lit(Date.valueOf(to));
+    Dataset<Row> history = activity.where(col("activity_date").leq(end));
+    Dataset<Row> starts = history.groupBy("user_id").agg(min("activity_date").as("first_day"))
+        .join(users.where(col("u_registered").leq(end)).select("user_id", "u_registered"),
+            JoinKeys.on("user_id"), "full")
+        .select(col("user_id"), least(coalesce(col("first_day"), col("u_registered")),
+            coalesce(col("u_registered"), col("first_day"))).as("start"));
+    Dataset<Row> grid = starts.select(col("user_id"),
+        explode(sequence(col("start"), end)).as("as_of_date"));
+    Dataset<Row> a = prefix(history, "t_");
+    return grid
+        .join(a, col("user_id").equalTo(col("t_user_id"))
+            .and(col("as_of_date").equalTo(col("t_activity_date"))), "left")
+        .join(users, "user_id", "left");
   }
 
   private static String[] stateColumns() {
@@ -295,6 +309,11 @@ public final class UserState {
 
   private static Column sumOf(String column, WindowSpec frame) {
     return sum(coalesce(col(column), lit(0L))).over(frame);
+  }
+
+  /** The GMV of the first day with a purchase in the frame (null before it). */
+  private static Column firstPurchaseDayGmv(Column bought, WindowSpec frame) {
+    return first(when(bought, col("t_gmv")), true).over(frame).cast(MONEY);
   }
 
   private static Column money(String column, WindowSpec frame) {

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
+import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -71,7 +71,7 @@ final class MemberSimulator implements Serializable {
    * the job can select rows without parsing the JSON it has just written.
    */
   List<Row> simulate(long member) {
-    SplittableRandom rng = new SplittableRandom(Sampling.mix(s.seed(), member));
+    RandomGenerator rng = Sampling.stream(s.seed(), member);
     String uid = userId(member);
     double regDay = rng.nextDouble() < 0.4 ? rng.nextDouble() * 7 : rng.nextDouble() * s.days();
     regDay = Math.floor(regDay) + hourFraction(rng);
@@ -114,7 +114,7 @@ final class MemberSimulator implements Serializable {
   private record Purchases(List<Double> days, double death) {}
 
   /** The purchase process of a buyer: BG/NBD from a first purchase soon after registering. */
-  private Purchases purchases(SplittableRandom rng, double regDay, double lambda,
+  private Purchases purchases(RandomGenerator rng, double regDay, double lambda,
       double dropout) {
     List<Double> purchases = new ArrayList<>();
     double t = regDay + Sampling.exponential(rng, 1 / 5.0);
@@ -167,7 +167,7 @@ final class MemberSimulator implements Serializable {
    * Day {@code d}: pushes (and their opens), then, if the member is active, its sessions and
    * the day's rare events; activity fades over the last {@code DECAY_DAYS} of the member's life.
    */
-  private void day(SplittableRandom rng, Life life, int d) {
+  private void day(RandomGenerator rng, Life life, int d) {
     double left = life.activityEnd - d;
     double decay = left < DECAY_DAYS ? Math.max(0.05, left / DECAY_DAYS) : 1.0;
     double pActive = Math.min(0.85, 0.45 * life.engagement) * decay;
@@ -208,7 +208,7 @@ final class MemberSimulator implements Serializable {
   }
 
   /** A session from {@code start}: login, experiment exposures, views and what follows them. */
-  private void session(SplittableRandom rng, Life life, int d, double start) {
+  private void session(RandomGenerator rng, Life life, int d, double start) {
     List<Ev> evs = life.evs;
     String sid = life.uid + "-s" + (++life.sessionSeq);
     evs.add(new Ev(start, "login").put("session_id", sid));
@@ -250,7 +250,7 @@ final class MemberSimulator implements Serializable {
     }
   }
 
-  private void addPurchase(SplittableRandom rng, List<Ev> evs, String uid, int n, double at,
+  private void addPurchase(RandomGenerator rng, List<Ev> evs, String uid, int n, double at,
       double spendRate) {
     // Touches before the purchase favour the channels and content types with higher lift.
     double[] channelWeights = new double[World.CHANNELS.length];
@@ -289,7 +289,7 @@ final class MemberSimulator implements Serializable {
     }
   }
 
-  private Ev view(SplittableRandom rng, double t, String cid, String channel, String sid) {
+  private Ev view(RandomGenerator rng, double t, String cid, String channel, String sid) {
     Ev e = new Ev(t, "content_view").put("content_id", cid).put("channel", channel)
         .put("properties", Map.of("dwell_ms", String.valueOf(
             (long) (1000 + Sampling.exponential(rng, 1 / 25000.0)))));
@@ -299,7 +299,7 @@ final class MemberSimulator implements Serializable {
     return e;
   }
 
-  private static void interact(SplittableRandom rng, List<Ev> evs, double t, String cid,
+  private static void interact(RandomGenerator rng, List<Ev> evs, double t, String cid,
       String channel, String sid, String type, double p) {
     if (rng.nextDouble() < p) {
       evs.add(new Ev(t + 0.0003, type).put("content_id", cid).put("channel", channel)
@@ -319,7 +319,7 @@ final class MemberSimulator implements Serializable {
   }
 
   /** A content item published by day d; 60% of the time one of the member's topic. */
-  private String content(SplittableRandom rng, int d, int topic) {
+  private String content(RandomGenerator rng, int d, int topic) {
     int n = Math.max(1, world.publishedBy(d));
     int pick = rng.nextInt(n);
     if (rng.nextDouble() < 0.6) {
@@ -330,7 +330,7 @@ final class MemberSimulator implements Serializable {
     return world.contentIds[pick];
   }
 
-  private String contentOfType(SplittableRandom rng, int type, int d) {
+  private String contentOfType(RandomGenerator rng, int type, int d) {
     int[] items = world.byType[type];
     int n = 0;
     while (n < items.length && world.publishDay[items[n]] <= d) {
@@ -339,12 +339,12 @@ final class MemberSimulator implements Serializable {
     return n == 0 ? null : world.contentIds[items[rng.nextInt(n)]];
   }
 
-  private static double hourFraction(SplittableRandom rng) {
+  private static double hourFraction(RandomGenerator rng) {
     int hour = Sampling.weighted(rng, World.HOUR_PROFILE);
     return (hour + rng.nextDouble()) / 24.0;
   }
 
-  private static long followers(SplittableRandom rng) {
+  private static long followers(RandomGenerator rng) {
     double u = rng.nextDouble();
     if (u < 0.002) {
       return 500_000 + (long) Sampling.exponential(rng, 1 / 1_500_000.0);
@@ -358,7 +358,7 @@ final class MemberSimulator implements Serializable {
     return (long) Math.exp(rng.nextDouble() * 7);
   }
 
-  private static String pick(SplittableRandom rng, String[] values) {
+  private static String pick(RandomGenerator rng, String[] values) {
     return values[rng.nextInt(values.length)];
   }
 
@@ -374,7 +374,7 @@ final class MemberSimulator implements Serializable {
   }
 
   /** Renders the events as delivered: times in mixed formats, late and repeated deliveries. */
-  private void deliver(SplittableRandom rng, String uid, List<Ev> evs, List<Row> rows) {
+  private void deliver(RandomGenerator rng, String uid, List<Ev> evs, List<Row> rows) {
     ZoneId zone = ZoneId.of(s.zone());
     String platform = PLATFORMS[(int) Math.floorMod(uid.hashCode(), PLATFORMS.length)];
     int seq = 0;
@@ -427,7 +427,7 @@ final class MemberSimulator implements Serializable {
   }
 
   /** The text of a broken copy of {@code f}, which is changed to hold the fields written. */
-  private String broken(SplittableRandom rng, String kind, Map<String, Object> f,
+  private String broken(RandomGenerator rng, String kind, Map<String, Object> f,
       int arrival, ZoneId zone) {
     f.put("event_id", f.get("event_id") + "-x");
     switch (kind) {
@@ -458,7 +458,7 @@ final class MemberSimulator implements Serializable {
     }
   }
 
-  private static Object timeValue(SplittableRandom rng, Instant at, ZoneId zone) {
+  private static Object timeValue(RandomGenerator rng, Instant at, ZoneId zone) {
     double u = rng.nextDouble();
     if (u < 0.1) {
       return at.toEpochMilli();
@@ -469,7 +469,7 @@ final class MemberSimulator implements Serializable {
     return OffsetDateTime.ofInstant(at, zone).toString();
   }
 
-  private String userJson(String uid, double regDay, long followers, SplittableRandom rng) {
+  private String userJson(String uid, double regDay, long followers, RandomGenerator rng) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("user_id", uid);
     f.put("registered_at", OffsetDateTime.ofInstant(instant(regDay), ZoneOffset.UTC).toString());

@@ -1,78 +1,62 @@
 package com.community.analytics.jobs.generate;
 
-import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.apache.commons.math3.distribution.BetaDistribution;
+import org.apache.commons.math3.distribution.EnumeratedIntegerDistribution;
+import org.apache.commons.math3.distribution.ExponentialDistribution;
+import org.apache.commons.math3.distribution.GammaDistribution;
+import org.apache.commons.math3.distribution.PoissonDistribution;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
 
-/** Random draws the simulation needs, on a seeded {@link SplittableRandom}. */
+/**
+ * The simulation's random draws: Apache Commons Math's samplers on one seeded {@link Well19937c}
+ * stream per simulated entity, so each member's draws depend only on the seed and its id, in
+ * whatever order or partition members are simulated.
+ */
 public final class Sampling {
   private Sampling() {}
 
-  /** Gamma(shape, rate) by Marsaglia and Tsang; mean shape / rate. */
-  public static double gamma(SplittableRandom rng, double shape, double rate) {
-    if (shape < 1) {
-      double u = rng.nextDouble();
-      return gamma(rng, shape + 1, rate) * Math.pow(u, 1 / shape);
-    }
-    double d = shape - 1.0 / 3;
-    double c = 1 / Math.sqrt(9 * d);
-    while (true) {
-      double x;
-      double v;
-      do {
-        x = normal(rng);
-        v = 1 + c * x;
-      } while (v <= 0);
-      v = v * v * v;
-      double u = rng.nextDouble();
-      if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
-        return d * v / rate;
-      }
-    }
+  /** The stream of entity {@code id} under {@code seed}. */
+  public static RandomGenerator stream(long seed, long id) {
+    return new Well19937c(new int[] {(int) (seed >>> 32), (int) seed, (int) (id >>> 32),
+        (int) id});
   }
 
-  public static double beta(SplittableRandom rng, double a, double b) {
-    double x = gamma(rng, a, 1);
-    double y = gamma(rng, b, 1);
-    return x / (x + y);
+  /** Gamma with the given shape and rate (mean shape / rate). */
+  public static double gamma(RandomGenerator rng, double shape, double rate) {
+    return new GammaDistribution(rng, shape, 1 / rate).sample();
   }
 
-  public static double normal(SplittableRandom rng) {
-    double u1 = 1 - rng.nextDouble();
-    double u2 = rng.nextDouble();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  public static double beta(RandomGenerator rng, double a, double b) {
+    return new BetaDistribution(rng, a, b).sample();
   }
 
-  public static double exponential(SplittableRandom rng, double rate) {
-    return -Math.log(1 - rng.nextDouble()) / rate;
+  /** Exponential with the given rate (mean 1 / rate). */
+  public static double exponential(RandomGenerator rng, double rate) {
+    return new ExponentialDistribution(rng, 1 / rate).sample();
   }
 
-  public static int poisson(SplittableRandom rng, double mean) {
-    double l = Math.exp(-mean);
-    int k = 0;
-    double p = 1;
-    do {
-      k++;
-      p *= rng.nextDouble();
-    } while (p > l);
-    return k - 1;
+  public static int poisson(RandomGenerator rng, double mean) {
+    return new PoissonDistribution(rng, mean, PoissonDistribution.DEFAULT_EPSILON,
+        PoissonDistribution.DEFAULT_MAX_ITERATIONS).sample();
   }
 
   /** Index drawn with probability proportional to {@code weights}. */
-  public static int weighted(SplittableRandom rng, double[] weights) {
-    double total = 0;
-    for (double w : weights) {
-      total += w;
-    }
-    double x = rng.nextDouble() * total;
-    for (int i = 0; i < weights.length; i++) {
-      x -= weights[i];
-      if (x < 0) {
-        return i;
-      }
-    }
-    return weights.length - 1;
+  public static int weighted(RandomGenerator rng, double[] weights) {
+    return new EnumeratedIntegerDistribution(rng,
+        IntStream.range(0, weights.length).toArray(), weights).sample();
   }
 
-  /** A well-mixed seed for entity {@code id} of stream {@code seed}. */
+  /** An integer uniform in [from, to). */
+  public static int uniform(RandomGenerator rng, int from, int to) {
+    return from + rng.nextInt(to - from);
+  }
+
+  /**
+   * A well-mixed 64-bit hash of {@code id} under {@code seed} (SplitMix64's finalizer), for
+   * assignments that must not depend on a stream's position, such as experiment variants.
+   */
   public static long mix(long seed, long id) {
     long z = seed * 0x9E3779B97F4A7C15L + id;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

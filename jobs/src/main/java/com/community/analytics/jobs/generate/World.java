@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import org.apache.commons.math3.random.RandomGenerator;
 
 /**
  * The simulated community: channels and content types with their planted conversion lifts,
@@ -56,11 +56,11 @@ final class World implements Serializable {
         new Experiment("exp_feed_ranking", s.days() / 3, (2 * s.days()) / 3, "click", 1.25),
         new Experiment("exp_share_button", s.days() / 2, s.days() - 1, "share", 1.6),
         new Experiment("exp_coupon_banner", s.days() / 4, (3 * s.days()) / 4, "none", 1.0));
-    SplittableRandom rng = new SplittableRandom(Sampling.mix(s.seed(), -1));
+    RandomGenerator rng = Sampling.stream(s.seed(), -1);
     int n = Math.max(300, s.members() / 5);
     int[] day = new int[n];
     for (int i = 0; i < n; i++) {
-      day[i] = rng.nextInt(-30, s.days());
+      day[i] = Sampling.uniform(rng, -30, s.days());
     }
     java.util.Arrays.sort(day);
     contentIds = new String[n];

@@ -1,8 +1,10 @@
 package com.community.analytics.jobs.attribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.community.analytics.common.config.ConfigException;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.support.JobFixture;
 import com.community.analytics.jobs.support.SharedFixture;
@@ -128,6 +130,19 @@ class AttributionJobTest {
     f.run(new AttributionJob(), byType, "--date", END);
     assertEquals(bestType, top("linear", "conversions / touches"), "linear, per touch");
     assertEquals(bestType, top("markov", "conversion_probability"), "markov");
+  }
+
+  /** Exact Shapley values cost 2^channels: above the cap the job stops, naming the key. */
+  @Test
+  void aPeriodWithMoreChannelsThanTheShapleyCapFailsNamingTheKey() {
+    Map<String, String> capped = new HashMap<>(conf);
+    capped.put("attribution.shapley.max_channels", "2");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> f.run(new AttributionJob(), capped, "--date", END));
+    assertTrue(e.getMessage().startsWith("config key 'attribution.shapley.max_channels': the "
+        + "period ending " + END + " has "), e.getMessage());
+    assertTrue(e.getMessage().contains("more than the exact Shapley values' cap of 2"),
+        e.getMessage());
   }
 
   private static String best(JsonNode lifts) {

@@ -57,10 +57,10 @@ class CreditsTest {
             .add("conversion_time", DataTypes.TimestampType)
             .add("conversion_date", DataTypes.DateType).add("amount", DataTypes.DoubleType)
             .add("conversion_slot", DataTypes.StringType).add("persona", DataTypes.StringType));
-    Dataset<Row> effects = spark.createDataFrame(List.of(RowFactory.create(day, "A", 0.5),
-            RowFactory.create(day, "B", 1.0)), new StructType()
+    Dataset<Row> effects = spark.createDataFrame(List.of(RowFactory.create(day, "A", 0.5, 0.1),
+            RowFactory.create(day, "B", 1.0, 0.3)), new StructType()
         .add("period_end", DataTypes.DateType).add("state", DataTypes.StringType)
-        .add("removal_effect", DataTypes.DoubleType));
+        .add("removal_effect", DataTypes.DoubleType).add("shapley_value", DataTypes.DoubleType));
 
     Map<String, double[]> credits = new HashMap<>();
     for (Row r : Credits.compute(touches, conversions, effects, "channel", s).collectAsList()) {
@@ -81,10 +81,12 @@ class CreditsTest {
     assertCredits(credits.get("c1/position_based"), 0.4, 0.2, 0.4);
     // Removal effects A 0.5, B 1.0 over the touches A, B, A.
     assertCredits(credits.get("c1/markov"), 0.25, 0.5, 0.25);
+    // Shapley values A 0.1, B 0.3 over the touches A, B, A.
+    assertCredits(credits.get("c1/shapley"), 0.2, 0.6, 0.2);
     for (String m : AttributionTables.MODELS) {
       assertEquals(1.0, credits.get("c2/" + m)[0], 1e-12, m + ": the no-touch purchase");
     }
-    assertEquals(12, credits.size());
+    assertEquals(14, credits.size());
   }
 
   private static void assertCredits(double[] actual, double... expected) {

@@ -2,6 +2,7 @@ package com.community.analytics.jobs.attribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -33,23 +34,32 @@ class MarkovChainTest {
     assertEquals(0.25, r.channelConversionProbabilities().get("C1"), 1e-12);
   }
 
-  /** The period's one conversion of value 1000 splits 200 / 400 / 400 in the channel table. */
+  /**
+   * The chain's one conversion of value 1000 splits 200 / 400 / 400 in the channel table; its
+   * journeys are those whose last touch is a maturity (2 x 7 - 1 days) before the period's end.
+   */
   @Test
   void attributedConversionsAndValue() {
     LocalDate day = LocalDate.of(2026, 11, 21);
-    ChannelAttribution periods = new ChannelAttribution(30);
+    ChannelAttribution periods = new ChannelAttribution(30, 7);
+    LocalDate lastTouch = day.minusDays(13);
+    assertEquals(List.of(lastTouch.minusDays(29), lastTouch),
+        List.of(periods.touchWindow(day)));
     for (List<String> j : List.of(List.of("C1", "C2", "C3"), List.of("C1"), List.of("C2", "C3"))) {
       for (MarkovChain.Transition t : MarkovChain.transitions(j, j.size() == 3, 1)) {
-        periods.addTransition(day, t.from(), t.to(), 1);
+        periods.addTransition(lastTouch, t.from(), t.to(), 1,
+            t.to().equals(MarkovChain.CONVERSION) ? 1000 : 0);
       }
     }
     for (String c : List.of("C1", "C2", "C3")) {
       periods.addCredits(day, c, "linear", 1.0 / 3, 1000.0 / 3);
     }
     Map<String, double[]> markov = new HashMap<>();
-    for (Row r : periods.rows(day, periods.chain(day).solve(), "channel")) {
-      if (r.getString(4).equals("markov")) {
-        markov.put(r.getString(3), new double[] {r.getDouble(5), r.getDouble(6)});
+    for (Row r : periods.rows(day, periods.solve(day, 16), "channel")) {
+      if (r.getAs("model").equals("markov")) {
+        markov.put(r.getAs("channel"), new double[] {r.getAs("conversions"), r.getAs("gmv")});
+        assertEquals(Date.valueOf(lastTouch), r.getAs("touches_to"));
+        assertEquals(true, r.getAs("final"));
       }
     }
     assertEquals(0.2, markov.get("C1")[0], 1e-12);
@@ -75,20 +85,23 @@ class MarkovChainTest {
     assertEquals(1.0, r.removalEffects().get("A"), 1e-12);
   }
 
-  /** A chain over the periods: journeys that ended before the period are left out. */
+  /**
+   * A chain over the periods: with a one-day look-back (maturity 1 day) and two-day periods, the
+   * chain of d holds the journeys whose last touch was on d-2 or d-1.
+   */
   @Test
   void periodsUseOnlyTheirOwnDays() {
-    ChannelAttribution periods = new ChannelAttribution(2);
+    ChannelAttribution periods = new ChannelAttribution(2, 1);
     LocalDate d = LocalDate.of(2026, 1, 10);
     for (MarkovChain.Transition t : MarkovChain.transitions(List.of("A"), true, 1)) {
-      periods.addTransition(d.minusDays(2), t.from(), t.to(), 1);
+      periods.addTransition(d.minusDays(3), t.from(), t.to(), 1, 0);
     }
     for (MarkovChain.Transition t : MarkovChain.transitions(List.of("A"), false, 1)) {
-      periods.addTransition(d, t.from(), t.to(), 1);
+      periods.addTransition(d.minusDays(1), t.from(), t.to(), 1, 0);
     }
     assertEquals(0.0, periods.chain(d).solve().conversionProbability(), 1e-12,
-        "days d-1 and d: the journey that did not convert");
-    assertEquals(1.0, periods.chain(d.minusDays(1)).solve().conversionProbability(), 1e-12,
-        "days d-2 and d-1: the journey that converted");
+        "last touches on d-2 and d-1: the journey that did not convert");
+    assertEquals(1.0, periods.chain(d.minusDays(2)).solve().conversionProbability(), 1e-12,
+        "last touches on d-4 and d-3: the journey that converted");
   }
 }

@@ -53,7 +53,8 @@ class ChurnFeaturesTest {
         case "previous_active_gap_days", "first_purchase_date", "last_purchase_date" -> v.add(null);
         case "membership_tier" -> v.add("basic");
         case "active_days_30" -> v.add(active30);
-        case "gmv_90", "gmv", "refund_amount" -> v.add(BigDecimal.ZERO.setScale(2));
+        case "gmv_90", "gmv", "first_purchase_day_gmv", "refund_amount" ->
+            v.add(BigDecimal.ZERO.setScale(2));
         default -> v.add(0L);
       }
     }

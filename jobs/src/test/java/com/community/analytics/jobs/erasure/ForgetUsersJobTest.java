@@ -119,7 +119,10 @@ class ForgetUsersJobTest {
         + "/gold/attribution_credits").select("user_id");
     Dataset<Row> actions = spark.read().format("delta").load(f.warehouse
         + "/gold/retention_actions").select("user_id");
-    return credits.intersect(actions).orderBy("user_id").first().getString(0);
+    Dataset<Row> training = spark.read().format("delta").load(f.warehouse
+        + "/ml/churn_training_set").select("user_id");
+    return credits.intersect(actions).intersect(training).orderBy("user_id").first()
+        .getString(0);
   }
 
   /**

@@ -9,6 +9,7 @@ import com.community.analytics.common.testing.TestConfigs;
 import com.community.analytics.jobs.features.ltv.BgNbdObservation;
 import com.community.analytics.jobs.features.ltv.LtvFitter;
 import com.community.analytics.jobs.features.ltv.ModelFit;
+import com.community.analytics.jobs.features.ltv.Recovery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -40,8 +42,10 @@ class GeneratorRecoveryTest {
   }
 
   /**
-   * On the demo lake (5,000 members, 90 days) every planted parameter comes back within 10%,
-   * measured at date granularity the way the pipeline measures it. The daily BG/NBD likelihood
+   * On the demo lake (5,000 members, 90 days) every planted parameter comes back within three
+   * standard errors of its fit, and those errors are small ({@link Recovery}), measured at date
+   * granularity the way the pipeline measures it, Gamma-Gamma on the returning members' repeat
+   * purchase days. The daily BG/NBD likelihood
    * is what makes r and alpha come back: the textbook one reads the same data as less
    * heterogeneous than it is (docs/LTV.md).
    */
@@ -53,13 +57,13 @@ class GeneratorRecoveryTest {
     ModelFit bg = fits.get("bgnbd");
     ModelFit gg = fits.get("gamma_gamma");
     assertTrue(bg.converged() && gg.converged(), bg.message() + " / " + gg.message());
-    assertWithin(s.bgR(), bg.parameter("r"), "r " + bg.parameters());
-    assertWithin(s.bgAlpha(), bg.parameter("alpha"), "alpha " + bg.parameters());
-    assertWithin(s.bgA(), bg.parameter("a"), "a " + bg.parameters());
-    assertWithin(s.bgB(), bg.parameter("b"), "b " + bg.parameters());
-    assertWithin(s.ggP(), gg.parameter("p"), "p");
-    assertWithin(s.ggQ(), gg.parameter("q"), "q");
-    assertWithin(s.ggGamma(), gg.parameter("gamma"), "gamma");
+    Recovery.assertRecovered(s.bgR(), bg, "r");
+    Recovery.assertRecovered(s.bgAlpha(), bg, "alpha");
+    Recovery.assertRecovered(s.bgA(), bg, "a");
+    Recovery.assertRecovered(s.bgB(), bg, "b");
+    Recovery.assertRecovered(s.ggP(), gg, "p");
+    Recovery.assertRecovered(s.ggQ(), gg, "q");
+    Recovery.assertRecovered(s.ggGamma(), gg, "gamma");
   }
 
   /** Distinct purchase days are purchases: the generator never puts two on one day. */
@@ -76,10 +80,6 @@ class GeneratorRecoveryTest {
     }
     assertTrue(purchases > 1000, "the sample has purchases: " + purchases);
     assertEquals(purchases, purchaseDays);
-  }
-
-  private static void assertWithin(double truth, double fitted, String name) {
-    assertEquals(truth, fitted, 0.1 * truth, name + ": planted " + truth + ", fitted " + fitted);
   }
 
   private static List<LocalDate> purchaseDays(GeneratorSettings s, List<Row> rows)
@@ -111,9 +111,7 @@ class GeneratorRecoveryTest {
     Map<String, Integer> bgCounts = new HashMap<>();
     List<LtvFitter.SpendRow> spend = new ArrayList<>();
     for (long m = 0; m < s.members(); m++) {
-      TreeSet<LocalDate> days = new TreeSet<>();
-      double total = 0;
-      int orders = 0;
+      TreeMap<LocalDate, Double> spendByDay = new TreeMap<>();
       for (Row r : sim.simulate(m)) {
         if (!"events".equals(r.getString(0)) || !"valid".equals(r.getString(3))) {
           continue;
@@ -122,18 +120,23 @@ class GeneratorRecoveryTest {
         if (!e.get("event_type").asText().equalsIgnoreCase("purchase")) {
           continue;
         }
-        days.add(time(e).atZone(zone).toLocalDate());
-        total += e.get("amount").asDouble();
-        orders++;
+        spendByDay.merge(time(e).atZone(zone).toLocalDate(), e.get("amount").asDouble(),
+            Double::sum);
       }
-      if (days.isEmpty()) {
+      if (spendByDay.isEmpty()) {
         continue;
       }
-      long x = days.size() - 1;
-      long tx = days.last().toEpochDay() - days.first().toEpochDay();
-      long age = asOf.toEpochDay() - days.first().toEpochDay();
+      long x = spendByDay.size() - 1;
+      LocalDate first = spendByDay.firstKey();
+      long tx = spendByDay.lastKey().toEpochDay() - first.toEpochDay();
+      long age = asOf.toEpochDay() - first.toEpochDay();
       bgCounts.merge(x + ":" + tx + ":" + age, 1, Integer::sum);
-      spend.add(new LtvFitter.SpendRow(orders, total / orders, 1));
+      if (x > 0) {
+        // Fader, Hardie and Lee's m: the mean of the repeat purchase days, the first left out.
+        double repeat = spendByDay.values().stream().mapToDouble(Double::doubleValue).sum()
+            - spendByDay.get(first);
+        spend.add(new LtvFitter.SpendRow(x, repeat / x, 1));
+      }
     }
     List<LtvFitter.BgNbdRow> rows = new ArrayList<>();
     bgCounts.forEach((k, w) -> {

@@ -1,5 +1,6 @@
 package com.community.analytics.jobs.features.ltv;
 
+import com.community.analytics.common.job.ModelApi;
 import java.util.Locale;
 import java.util.Map;
 
@@ -8,6 +9,7 @@ import java.util.Map;
  * purchase days ({@link DailyBgNbd}, exact for day-level data), {@code continuous} as a Poisson
  * count in continuous time ({@link BgNbd}, the textbook model, as in the lifetimes library).
  */
+@ModelApi
 public enum BgNbdObservation {
   DAILY,
   CONTINUOUS;

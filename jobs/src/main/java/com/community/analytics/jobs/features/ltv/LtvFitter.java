@@ -1,10 +1,17 @@
 package com.community.analytics.jobs.features.ltv;
 
+import com.community.analytics.common.job.ModelApi;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.commons.math3.exception.TooManyEvaluationsException;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
+import org.apache.commons.math3.linear.NonSymmetricMatrixException;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.SingularMatrixException;
 import org.apache.commons.math3.optim.InitialGuess;
 import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.MaxIter;
@@ -21,6 +28,7 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
  * their member counts as weights, so the cost depends on the number of distinct rows, not on the
  * number of members.
  */
+@ModelApi
 public final class LtvFitter {
   private static final int MAX_EVALUATIONS = 20_000;
   private static final int MAX_RESTARTS = 20;
@@ -30,7 +38,7 @@ public final class LtvFitter {
   /** A summary row: x, t_x, T and the members sharing them. */
   public record BgNbdRow(double x, double tx, double T, double weight) {}
 
-  /** A summary row: x purchases, average spend m, and the members sharing them. */
+  /** A summary row: x repeat purchases, their mean spend m, and the members sharing them. */
   public record SpendRow(double x, double m, double weight) {}
 
   /**
@@ -63,6 +71,39 @@ public final class LtvFitter {
         meanLl, penalizer, total);
   }
 
+  /**
+   * Above this |r| between frequency and monetary value the Gamma-Gamma model's independence
+   * assumption is in doubt (the threshold the lifetimes documentation advises).
+   */
+  public static final double MAX_INDEPENDENT_CORRELATION = 0.3;
+
+  /**
+   * Pearson's r between x and m over the members of the rows (each row weighted by its
+   * members); NaN with fewer than two distinct values of either.
+   */
+  public static double frequencyMonetaryCorrelation(List<SpendRow> rows) {
+    double n = 0;
+    double sx = 0;
+    double sm = 0;
+    for (SpendRow r : rows) {
+      n += r.weight();
+      sx += r.weight() * r.x();
+      sm += r.weight() * r.m();
+    }
+    double mx = sx / n;
+    double mm = sm / n;
+    double cov = 0;
+    double vx = 0;
+    double vm = 0;
+    for (SpendRow r : rows) {
+      cov += r.weight() * (r.x() - mx) * (r.m() - mm);
+      vx += r.weight() * (r.x() - mx) * (r.x() - mx);
+      vm += r.weight() * (r.m() - mm) * (r.m() - mm);
+    }
+    return vx > 0 && vm > 0 ? cov / Math.sqrt(vx * vm) : Double.NaN;
+  }
+
+  /** Fits Gamma-Gamma on returning members' rows (x repeat purchases, mean spend m). */
   public static ModelFit fitGammaGamma(List<SpendRow> rows, double penalizer) {
     double total = rows.stream().mapToDouble(SpendRow::weight).sum();
     Function<double[], Double> meanLl = p -> {
@@ -149,15 +190,76 @@ public final class LtvFitter {
     }
     double ll = meanLl.apply(p);
     if (!Double.isFinite(ll) || !params.values().stream().allMatch(Double::isFinite)) {
-      return new ModelFit(model, params, ll, members, false, optimum.iterations(),
+      return new ModelFit(model, params, Map.of(), ll, members, false, optimum.iterations(),
           "non-finite likelihood at the optimum");
     }
     // Too little data drives the optimizer to the edge of the parameter space (e.g. b -> 1e7
     // when nobody has dropped out yet); such a fit is not an estimate.
     boolean degenerate = params.values().stream().anyMatch(v -> v < 1e-4 || v > 1e4);
-    return new ModelFit(model, params, ll, members, !degenerate, optimum.iterations(),
+    return new ModelFit(model, params, standardErrors(names, optimum.logParams(), meanLl,
+        members), ll, members, !degenerate, optimum.iterations(),
         degenerate ? "degenerate: parameters at the edge of the space (too little data)"
             : "converged");
+  }
+
+  /** Step of the central differences, in log-parameters. */
+  private static final double STEP = 1e-4;
+
+  /**
+   * Asymptotic standard errors from the observed information: the Hessian of the total
+   * log-likelihood at the optimum by central differences in log-parameters, inverted to their
+   * covariance, then se(theta) = theta * se(log theta) (the delta method). The penalty is left
+   * out: these are the likelihood's errors. NaN where the information is not positive definite.
+   * Cost: 1 + 2k + 2k(k - 1) likelihood evaluations for k parameters.
+   */
+  static Map<String, Double> standardErrors(String[] names, double[] logParams,
+      Function<double[], Double> meanLl, double members) {
+    int k = logParams.length;
+    Function<double[], Double> total = lp -> {
+      double[] p = new double[k];
+      for (int i = 0; i < k; i++) {
+        p[i] = Math.exp(lp[i]);
+      }
+      return members * meanLl.apply(p);
+    };
+    double centre = total.apply(logParams);
+    RealMatrix information = new Array2DRowRealMatrix(k, k);
+    for (int i = 0; i < k; i++) {
+      for (int j = i; j < k; j++) {
+        double h;
+        if (i == j) {
+          h = (total.apply(shifted(logParams, i, STEP, j, 0))
+              - 2 * centre + total.apply(shifted(logParams, i, -STEP, j, 0))) / (STEP * STEP);
+        } else {
+          h = (total.apply(shifted(logParams, i, STEP, j, STEP))
+              - total.apply(shifted(logParams, i, STEP, j, -STEP))
+              - total.apply(shifted(logParams, i, -STEP, j, STEP))
+              + total.apply(shifted(logParams, i, -STEP, j, -STEP))) / (4 * STEP * STEP);
+        }
+        information.setEntry(i, j, -h);
+        information.setEntry(j, i, -h);
+      }
+    }
+    Map<String, Double> errors = new LinkedHashMap<>();
+    RealMatrix covariance = null;
+    try {
+      covariance = new CholeskyDecomposition(information).getSolver().getInverse();
+    } catch (SingularMatrixException | NonPositiveDefiniteMatrixException
+        | NonSymmetricMatrixException e) {
+      // not an interior maximum: no standard errors
+    }
+    for (int i = 0; i < k; i++) {
+      errors.put(names[i], covariance == null ? Double.NaN
+          : Math.exp(logParams[i]) * Math.sqrt(covariance.getEntry(i, i)));
+    }
+    return errors;
+  }
+
+  private static double[] shifted(double[] point, int i, double di, int j, double dj) {
+    double[] p = point.clone();
+    p[i] += di;
+    p[j] += dj;
+    return p;
   }
 
   private static ModelFit failed(String model, String[] names, double members, int iterations,
@@ -166,6 +268,7 @@ public final class LtvFitter {
     for (String n : names) {
       params.put(n, Double.NaN);
     }
-    return new ModelFit(model, params, Double.NaN, members, false, iterations, message);
+    return new ModelFit(model, params, Map.of(), Double.NaN, members, false, iterations,
+        message);
   }
 }
