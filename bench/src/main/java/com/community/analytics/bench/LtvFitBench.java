@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.BetaDistribution;
 import org.apache.commons.math3.distribution.ExponentialDistribution;
 import org.apache.commons.math3.distribution.GammaDistribution;
@@ -109,7 +110,8 @@ final class LtvFitBench extends ModelBench {
    * purchase day's spend Gamma(p, nu) (Fader, Hardie and Lee's convention, as the generator's).
    */
   static Row buyer(long id, double[] bg, double[] gg) {
-    RandomGenerator rng = new Well19937c(new int[] {20261121, (int) (id >>> 32), (int) id});
+    // Seed words from a mixing generator: Well19937c fills its state from each word apart.
+    RandomGenerator rng = new Well19937c(new SplittableRandom(20261121L + id).ints(4).toArray());
     double lambda = new GammaDistribution(rng, bg[0], 1 / bg[1]).sample();
     double dropout = new BetaDistribution(rng, bg[2], bg[3]).sample();
     ExponentialDistribution wait = new ExponentialDistribution(rng, 1 / lambda);

@@ -112,19 +112,17 @@ public final class AttributionJob implements Job {
     addJourneys(ctx, periods, Journeys.journeys(touches, conversions, state, s.lookbackDays())
         .where(col("last_touch_date").between(Date.valueOf(journeysFrom),
             Date.valueOf(range.to()))).cache(), s.markovOrder());
+    Phases.run(spark, name(), "count purchases without touches", () -> Journeys.untouched(
+            touches, conversions.where(col("conversion_date").geq(Date.valueOf(journeysFrom))))
+        .collectAsList())
+        .forEach(r -> periods.addUntouched(r.<Date>getAs("conversion_date").toLocalDate(),
+            r.<Long>getAs("conversions"), r.<Double>getAs("gmv")));
     Map<LocalDate, ChannelAttribution.Solved> results = solve(periods, range,
         s.shapleyMaxChannels());
     Dataset<Row> credits = Credits.compute(touches, conversions
             .where(col("conversion_date").geq(Date.valueOf(chainsFrom))),
         chainValues(spark, results), state, s).cache();
-    for (Row r : Phases.run(spark, name(), "sum credits per day", () -> credits
-        .where(not(col("model").isin("markov", "shapley")))
-        .groupBy("conversion_date", state, "model")
-        .agg(sum("credit").as("credit"), sum("credited_gmv").as("credited_gmv"))
-        .collectAsList())) {
-      periods.addCredits(r.<Date>getAs("conversion_date").toLocalDate(), r.getAs(state),
-          r.getAs("model"), r.<Double>getAs("credit"), r.<Double>getAs("credited_gmv"));
-    }
+    addCredits(ctx, periods, credits, state);
     List<Row> channelRows = new ArrayList<>();
     for (LocalDate d : range.days()) {
       channelRows.addAll(periods.rows(d, results.get(d), state));
@@ -178,6 +176,19 @@ public final class AttributionJob implements Job {
     journeys.unpersist();
   }
 
+  /** The heuristic models' credits summed per day and state, collected into the periods. */
+  private void addCredits(JobContext ctx, ChannelAttribution periods, Dataset<Row> credits,
+      String state) {
+    for (Row r : Phases.run(ctx.spark(), name(), "sum credits per day", () -> credits
+        .where(not(col("model").isin("markov", "shapley")))
+        .groupBy("conversion_date", state, "model")
+        .agg(sum("credit").as("credit"), sum("credited_gmv").as("credited_gmv"))
+        .collectAsList())) {
+      periods.addCredits(r.<Date>getAs("conversion_date").toLocalDate(), r.getAs(state),
+          r.getAs("model"), r.<Double>getAs("credit"), r.<Double>getAs("credited_gmv"));
+    }
+  }
+
   /** The exact Markov chain and Shapley values of each date's period (its final journeys). */
   private static Map<LocalDate, ChannelAttribution.Solved> solve(ChannelAttribution periods,
       DateRange range, int maxShapleyChannels) {
@@ -186,9 +197,9 @@ public final class AttributionJob implements Job {
       ChannelAttribution.Solved solved;
       try {
         solved = periods.solve(d, maxShapleyChannels);
-      } catch (IllegalArgumentException e) {
+      } catch (ShapleyGame.TooManyPlayers e) {
         throw new ConfigException("config key '" + AttributionSettings.SHAPLEY_MAX_CHANNELS.name()
-            + "': the period ending " + d + " has " + e.getMessage());
+            + "': the period ending " + d + " has " + e.getMessage(), e);
       }
       results.put(d, solved);
       LOG.info("attribution {}: Markov P(conversion) {}, removal effects {}, Shapley values {}",

@@ -54,7 +54,7 @@ public record AttributionSettings(List<String> touchTypes, int lookbackDays,
   public static final ConfigKey<Integer> SHAPLEY_MAX_CHANNELS = ConfigKey.integer(
       "attribution.shapley.max_channels", 16, "the Shapley values are exact over all 2^n "
           + "channel sets; a period with more channels (or content types) than this fails "
-          + "(exit 2) rather than run out of memory").between(1, 24);
+          + "(exit 2) rather than run out of memory").between(1, 20);
   public static final ConfigKey<String> MARKOV_STATE = ConfigKey.oneOf(
       "attribution.markov.state", "channel", "what a Markov state is", "channel",
       "content_type");

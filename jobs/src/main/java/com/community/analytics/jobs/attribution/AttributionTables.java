@@ -88,15 +88,16 @@ public final class AttributionTables {
               + "journey at the channel ends in a purchase (its effectiveness)"),
           column("shapley_value", DataTypes.DoubleType, "shapley only: the channel's exact "
               + "Shapley value in the game whose worth is a channel set's conversion rate"),
-          column("touches", DataTypes.LongType, "touches through the channel in the journeys "
-              + "whose last touch falls in [touches_from, touches_to]"),
-          column("touches_from", DataTypes.DateType, "markov, shapley: first last-touch day of the "
-              + "journeys of the chain (period_end - period_days - 2 x lookback + 2); other "
-              + "models: the period's first day"),
-          column("touches_to", DataTypes.DateType, "markov, shapley: last last-touch day of the chain's "
-              + "journeys (period_end - 2 x lookback + 1); other models: period_end"),
-          column("final", DataTypes.BooleanType, "every journey of the touch window has its "
-              + "outcome known on period_end (converters and non-converters alike)"));
+          column("touches", DataTypes.LongType, "touches through the channel in the period's "
+              + "final journeys (same for every model)"),
+          column("touches_from", DataTypes.DateType, "first last-touch day of the period's final "
+              + "journeys (period_end - period_days - 2 x lookback + 2), which markov and "
+              + "shapley are solved on"),
+          column("touches_to", DataTypes.DateType, "last last-touch day of the final journeys "
+              + "(period_end - 2 x lookback + 1)"),
+          column("final", DataTypes.BooleanType, "every journey of the touch window had its "
+              + "outcome by period_end (converters and non-converters alike); events arriving "
+              + "late for those days change it only when the period is rerun"));
     }
 
     static StructType cube() {

@@ -41,6 +41,8 @@ public final class ChannelAttribution {
   private final Map<LocalDate, List<Transitions>> transitions = new TreeMap<>();
   /** last_touch_date -> journeys by channel set. */
   private final Map<LocalDate, List<ChannelSet>> channelSets = new TreeMap<>();
+  /** conversion_date -> {conversions, gmv} of the purchases without touches. */
+  private final Map<LocalDate, double[]> untouched = new TreeMap<>();
   /** conversion_date -> model -> channel -> {conversions, gmv}. */
   private final Map<LocalDate, Map<String, Map<String, double[]>>> credits = new TreeMap<>();
 
@@ -81,6 +83,13 @@ public final class ChannelAttribution {
         .add(new Transitions(from, to, n, gmv));
   }
 
+  /** Adds a day's purchases without touches ({@link Journeys#untouched}). */
+  public void addUntouched(LocalDate date, double conversions, double gmv) {
+    double[] acc = untouched.computeIfAbsent(date, k -> new double[2]);
+    acc[0] += conversions;
+    acc[1] += gmv;
+  }
+
   /** Adds a row of {@link Journeys#channelSets}. */
   public void addChannelSet(LocalDate lastTouchDate, List<String> channels, long journeys,
       long conversions) {
@@ -92,7 +101,7 @@ public final class ChannelAttribution {
    * The Markov chain and the Shapley values of the period ending {@code end}, both on its
    * final journeys.
    *
-   * @throws IllegalArgumentException when the period has more channels than {@code
+   * @throws ShapleyGame.TooManyPlayers when the period has more channels than {@code
    *     maxShapleyChannels}
    */
   public Solved solve(LocalDate end, int maxShapleyChannels) {
@@ -175,20 +184,27 @@ public final class ChannelAttribution {
     }
     Map<String, double[]> linear = byModel.getOrDefault("linear", Map.of());
     double total = linear.values().stream().mapToDouble(v -> v[0]).sum();
-    // Heuristic rows: the period's conversions, beside the touches of the period's journeys.
-    LocalDate[] period = {end.minusDays(periodDays - 1L), end};
-    Map<String, Long> touches = touches(period);
+    // Heuristic rows: the period's conversions, beside the touches of the final journeys (a
+    // count later events cannot change, the same for every model).
+    LocalDate[] w = touchWindow(end);
+    Map<String, Long> touches = touches(w);
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, Map<String, double[]>> m : byModel.entrySet()) {
       if (!m.getKey().equals("markov") && !m.getKey().equals("shapley")) {
         m.getValue().forEach((c, v) -> rows.add(row(end, c, m.getKey(), dimension)
             .set("conversions", v[0]).set("gmv", v[1]).set("share", share(v[0], total))
-            .set("touches", touches.get(c)).set("touches_from", Date.valueOf(period[0]))
-            .set("touches_to", Date.valueOf(period[1])).build()));
+            .set("touches", touches.get(c)).set("touches_from", Date.valueOf(w[0]))
+            .set("touches_to", Date.valueOf(w[1])).build()));
       }
     }
     if (solved != null) {
-      double[] direct = linear.getOrDefault(NO_TOUCH, new double[2]);
+      // The purchases without touches of the final journeys' days.
+      double[] direct = new double[2];
+      for (LocalDate d = w[0]; !d.isAfter(w[1]); d = d.plusDays(1)) {
+        double[] day = untouched.getOrDefault(d, new double[2]);
+        direct[0] += day[0];
+        direct[1] += day[1];
+      }
       rows.addAll(markovRows(end, solved.markov(), direct, dimension));
       rows.addAll(shapleyRows(end, solved.shapley(), direct, dimension));
     }

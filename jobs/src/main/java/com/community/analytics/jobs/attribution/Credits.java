@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.row_number;
@@ -65,9 +66,12 @@ public final class Credits {
     Dataset<Row> effects = broadcast(chainValues
         .withColumnRenamed("period_end", "conversion_date")
         .withColumnRenamed("state", stateColumn));
+    // A channel whose presence lowers the conversion rate has a negative Shapley value; within
+    // a journey's split it gets nothing rather than a negative share.
     j = j.join(effects, JoinKeys.on("conversion_date", stateColumn), "left")
         .withColumn("removal_effect", coalesce(col("removal_effect"), lit(0.0)))
-        .withColumn("shapley_value", coalesce(col("shapley_value"), lit(0.0)));
+        .withColumn("shapley_weight", greatest(coalesce(col("shapley_value"), lit(0.0)),
+            lit(0.0)));
     Column n = col("touches");
     Column idx = col("touch_index");
     Column twoTouches = when(idx.equalTo(1), s.firstShare() / (s.firstShare() + s.lastShare()))
@@ -83,7 +87,7 @@ public final class Credits {
     models.put("position_based", when(n.equalTo(1), 1.0).when(n.equalTo(2), twoTouches)
         .otherwise(manyTouches));
     models.put("markov", weighted("removal_effect", journey, n));
-    models.put("shapley", weighted("shapley_value", journey, n));
+    models.put("shapley", weighted("shapley_weight", journey, n));
     // Window expressions cannot sit inside a generator: compute the credits first, then explode.
     List<Column> byModel = new ArrayList<>();
     for (Map.Entry<String, Column> m : models.entrySet()) {
@@ -97,8 +101,12 @@ public final class Credits {
         .select(creditColumns(col("touch_index"), col("touches"), col("touch_event_id"),
             col("touch_time"), col("touch_type"), col("content_id"), col("channel"),
             col("content_type"), col("time_slot"), col("persona")));
+    return touched.unionByName(untouched(touches, conversions));
+  }
 
-    Dataset<Row> untouched = conversions
+  /** Credit 1 under every model for each conversion without touches. */
+  private static Dataset<Row> untouched(Dataset<Row> touches, Dataset<Row> conversions) {
+    return conversions
         .join(touches.where(col("conversion_id").isNotNull()).select("conversion_id").distinct(),
             JoinKeys.on("conversion_id"), "left_anti")
         .withColumn("model", explode(
@@ -108,7 +116,6 @@ public final class Credits {
         .select(creditColumns(lit(0), lit(0), lit(null).cast("string"),
             lit(null).cast("timestamp"), lit(null).cast("string"), lit(null).cast("string"),
             lit(NO_TOUCH), lit(NO_TOUCH), col("conversion_slot"), col("persona")));
-    return touched.unionByName(untouched);
   }
 
   private static Column[] creditColumns(Column touchIndex, Column touches, Column touchEventId,

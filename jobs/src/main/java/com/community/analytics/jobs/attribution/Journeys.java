@@ -185,6 +185,14 @@ public final class Journeys {
             functions.sum("amount").as("gmv"));
   }
 
+  /** Purchases without any touch, per day: (conversion_date, conversions, gmv). */
+  public static Dataset<Row> untouched(Dataset<Row> assigned, Dataset<Row> conversions) {
+    return conversions.join(assigned.where(col("conversion_id").isNotNull())
+            .select("conversion_id").distinct(), JoinKeys.on("conversion_id"), "left_anti")
+        .groupBy("conversion_date")
+        .agg(functions.count(lit(1)).as("conversions"), functions.sum("amount").as("gmv"));
+  }
+
   private static final StructType TRANSITION = new StructType()
       .add("last_touch_date", DataTypes.DateType).add("from_state", DataTypes.StringType)
       .add("to_state", DataTypes.StringType).add("gmv", DataTypes.DoubleType);

@@ -15,13 +15,22 @@ import org.apache.commons.math3.util.CombinatoricsUtils;
  * empty set is 0), and a channel's value is its marginal worth averaged over every order in
  * which the channels could join, phi_i = sum over S not holding i of |S|! (n - |S| - 1)! / n!
  * (v(S + i) - v(S)). The values sum to v(all channels), the conversion rate of all journeys; a
- * channel on no journey adds nothing to any coalition and gets 0. Deterministic.
+ * channel on no journey adds nothing to any coalition and gets 0. A channel whose journeys
+ * convert less than those it joins lowers the rate of the coalitions it enters, and its value
+ * is negative. Deterministic.
  *
  * <p>Inputs: journeys summed by their channel set (journeys, conversions). Cost: exact over the
  * 2^n coalitions, O(n 2^n) time and O(2^n) memory: 65,536 coalitions for 16 channels.
  */
 @ModelApi
 public final class ShapleyGame {
+  /** More players than the exact computation was allowed. */
+  public static final class TooManyPlayers extends IllegalArgumentException {
+    TooManyPlayers(String message) {
+      super(message);
+    }
+  }
+
   private final List<String> players;
   private final double[] journeys;
   private final double[] conversions;
@@ -30,11 +39,11 @@ public final class ShapleyGame {
    * A game over {@code players} (each a channel; sorted, at most {@code maxPlayers}), to which
    * journey counts are added by channel set.
    *
-   * @throws IllegalArgumentException with more players than {@code maxPlayers}
+   * @throws TooManyPlayers with more players than {@code maxPlayers}
    */
   public ShapleyGame(TreeSet<String> players, int maxPlayers) {
     if (players.size() > maxPlayers) {
-      throw new IllegalArgumentException(players.size() + " channels " + players
+      throw new TooManyPlayers(players.size() + " channels " + players
           + ", more than the exact Shapley values' cap of " + maxPlayers);
     }
     this.players = new ArrayList<>(players);

@@ -17,10 +17,15 @@ import org.apache.commons.math3.random.Well19937c;
 public final class Sampling {
   private Sampling() {}
 
-  /** The stream of entity {@code id} under {@code seed}. */
+  /**
+   * The stream of entity {@code id} under {@code seed}. Every seed word is a hash of both:
+   * Well19937c fills its state from each seed word separately, so entities whose seeds shared
+   * words would share most of their state.
+   */
   public static RandomGenerator stream(long seed, long id) {
-    return new Well19937c(new int[] {(int) (seed >>> 32), (int) seed, (int) (id >>> 32),
-        (int) id});
+    long a = mix(seed, id);
+    long b = mix(a, id);
+    return new Well19937c(new int[] {(int) (a >>> 32), (int) a, (int) (b >>> 32), (int) b});
   }
 
   /** Gamma with the given shape and rate (mean shape / rate). */

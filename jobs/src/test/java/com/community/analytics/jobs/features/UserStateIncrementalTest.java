@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.ingest.IngestJob;
 import com.community.analytics.jobs.support.JobFixture;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -57,6 +58,11 @@ class UserStateIncrementalTest {
         "\"properties\":{\"tier\":\"vip\"}"));
     days.get(60).add(event("f1", at(60, 12), "u1", "refund",
         "\"order_id\":\"o1\",\"amount\":5"));
+    // u7 first buys in the nightly runs' range, twice on one day.
+    days.get(90).add(event("n1", at(90, 12), "u7", "purchase",
+        "\"order_id\":\"n1\",\"amount\":3"));
+    days.get(90).add(event("n2", at(90, 13), "u7", "purchase",
+        "\"order_id\":\"n2\",\"amount\":4.5"));
     days.get(91).add(event("late1", at(89, 22), "u5", "like", "\"content_id\":\"c1\""));
     days.get(91).add(event("late2", at(89, 23), "u1", "purchase",
         "\"order_id\":\"late\",\"amount\":99.5"));
@@ -123,6 +129,12 @@ class UserStateIncrementalTest {
     assertEquals(9L, u1.getLong(u1.fieldIndex("active_days_90")), "days 2-91");
     assertEquals(7L, u1.getLong(u1.fieldIndex("orders")), "days 0,58,60,82,88,90 + late 89");
     assertEquals("2026-02-20", u1.getDate(u1.fieldIndex("registered_date")).toString());
+    assertEquals(new BigDecimal("10.00"), u1.getAs("first_purchase_day_gmv"),
+        "day 0's purchase, carried from night to night");
+    Row u7 = table(nightly, "gold/user_state", "as_of_date").where(
+        "user_id = 'u7' AND as_of_date = '" + B.plusDays(91) + "'").first();
+    assertEquals(new BigDecimal("7.50"), u7.getAs("first_purchase_day_gmv"),
+        "the first purchase day (90, two orders) fell in the nightly runs");
     Row u2 = table(nightly, "gold/user_state", "as_of_date").where(
         "user_id = 'u2' AND as_of_date = '" + B.plusDays(91) + "'").first();
     assertEquals("vip", u2.getString(u2.fieldIndex("membership_tier")));

@@ -114,8 +114,15 @@ public final class LtvFitter {
       }
       return ll / total;
     };
-    return fit("gamma_gamma", new String[] {"p", "q", "gamma"}, new double[] {1, 1, 1}, meanLl,
-        penalizer, total);
+    ModelFit fit = fit("gamma_gamma", new String[] {"p", "q", "gamma"}, new double[] {1, 1, 1},
+        meanLl, penalizer, total);
+    if (fit.converged() && fit.parameter("q") <= 1) {
+      // E(M) = p gamma / (q - 1) has no finite value: the fit cannot price one-time buyers.
+      return new ModelFit(fit.model(), fit.parameters(), fit.standardErrors(),
+          fit.logLikelihood(), fit.members(), false, fit.iterations(),
+          "q <= 1: the population mean spend is not finite");
+    }
+    return fit;
   }
 
   private static ModelFit fit(String model, String[] names, double[] start,
