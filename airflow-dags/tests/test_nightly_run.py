@@ -32,8 +32,8 @@ def community(conf, *args: str) -> str:
 @pytest.fixture(scope="module")
 def lake():
     """A 400-member, 76-day lake whose history up to the day before DATE is processed by one
-    nightly backfill (ingest, features, a churn champion trained, the cockpit for the notebooks'
-    trends), as the nightly DAGs expect of yesterday. Kept in build/dag-e2e: the notebook tests
+    nightly backfill (ingest, features with a 14-day LTV holdout, a churn champion trained, the
+    cockpit for the notebooks' trends), as the nightly DAGs expect of yesterday. Kept in build/dag-e2e: the notebook tests
     run against its warehouse."""
     root = REPO / "build" / "dag-e2e"
     shutil.rmtree(root, ignore_errors=True)
@@ -56,7 +56,7 @@ churn:
     assert JAR.exists(), "build the jar first (mvn verify)"
     community(conf, "generate")
     community(conf, "nightly", "--from", START, "--to", HISTORY_END, "--steps",
-              "ingest,features,churn-train,kpi", "--color", "never")
+              "ingest,features,churn-train,kpi", "--holdout-days", "14", "--color", "never")
     return root, conf
 
 

@@ -1,6 +1,7 @@
 package com.community.analytics.bench;
 
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.spark.RowBuilder;
 import com.community.analytics.jobs.features.LtvScoring;
 import com.community.analytics.jobs.features.LtvStep;
 import com.community.analytics.jobs.features.ltv.BgNbdObservation;
@@ -23,7 +24,6 @@ import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -140,9 +140,11 @@ final class LtvFitBench extends ModelBench {
       spend += daySpend.sample();
     }
     LocalDate first = AS_OF.minusDays(age);
-    return RowFactory.create(Date.valueOf(AS_OF), Date.valueOf(first),
-        Date.valueOf(first.plusDays(lastDay)), repeatDays + 1, repeatDays + 1, money(spend),
-        money(firstDay));
+    return RowBuilder.of(STATE).set("as_of_date", Date.valueOf(AS_OF))
+        .set("first_purchase_date", Date.valueOf(first))
+        .set("last_purchase_date", Date.valueOf(first.plusDays(lastDay)))
+        .set("purchase_days", repeatDays + 1).set("orders", repeatDays + 1)
+        .set("gmv", money(spend)).set("first_purchase_day_gmv", money(firstDay)).build();
   }
 
   private static BigDecimal money(double amount) {

@@ -40,9 +40,36 @@ public final class FeatureTables {
               + "per purchase day (one-time buyers: the population mean)"),
           column("predicted_clv_12m", DataTypes.DoubleType,
               "discounted predicted value of the next 12 months"),
+          column("clv_by_month", DataTypes.createArrayType(DataTypes.DoubleType),
+              "discounted predicted value of each of the next 12 months (sums to "
+                  + "predicted_clv_12m)"),
           column("total_ltv", DataTypes.DoubleType, "historical_gmv + predicted_clv_12m"),
           column("ltv_tier", DataTypes.StringType, "tier of total_ltv (tags.ltv_tier)"),
           column("model_as_of", DataTypes.DateType, "as_of_date of the fit the prediction used")),
+      "as_of_date");
+
+  public static final TableSpec LTV_DIAGNOSTICS = new TableSpec("gold.ltv_diagnostics",
+      "As_of_date x kind: the LTV model's diagnostics. frequency_recency: expected purchase days "
+          + "in the next 30 days and P(alive) over a grid of frequency x recency at the oldest "
+          + "buyer's age (per snapshot date, with the fit its predictions use); calibration: predicted vs actual repeat purchase days in the "
+          + "holdout by calibration frequency; tracking: cumulative expected vs actual repeat "
+          + "purchase days per day of the holdout.",
+      TableSpec.schema(
+          column("as_of_date", DataTypes.DateType, "fit date, or end of the holdout (partition)"),
+          column("kind", DataTypes.StringType, "frequency_recency, calibration or tracking"),
+          column("frequency", DataTypes.LongType, "repeat purchase days x (calibration: the "
+              + "bucket, 4 standing for 4 and more)"),
+          column("recency_days", DataTypes.LongType, "t_x (frequency_recency)"),
+          column("age_days", DataTypes.LongType, "T (frequency_recency)"),
+          column("day", DataTypes.IntegerType, "day of the holdout (tracking)"),
+          column("expected_purchases_30", DataTypes.DoubleType,
+              "expected purchase days in the next 30 days (frequency_recency)"),
+          column("probability_alive", DataTypes.DoubleType, "P(alive) (frequency_recency)"),
+          column("predicted", DataTypes.DoubleType, "predicted repeat purchase days "
+              + "(calibration; tracking: cumulative to the day)"),
+          column("actual", DataTypes.DoubleType, "actual repeat purchase days (calibration; "
+              + "tracking: cumulative to the day)"),
+          column("members", DataTypes.DoubleType, "members (calibration, tracking)")),
       "as_of_date");
 
   public static final TableSpec LTV_MODEL_FITS = new TableSpec("gold.ltv_model_fits",

@@ -28,7 +28,8 @@ import org.apache.spark.sql.Row;
  * arrival_date), silver.users, silver.content, and bounded windows of the gold tables below.
  * Outputs: gold.user_activity_daily (the touched dates), gold.user_state (every day from the
  * earliest touched date to D), and for the snapshot dates (D, and in a backfill every {@code
- * features.snapshot_every_days}-th day) gold.user_ltv, gold.ltv_model_fits and gold.user_tags.
+ * features.snapshot_every_days}-th day) gold.user_ltv, gold.ltv_model_fits, gold.ltv_diagnostics
+ * and gold.user_tags.
  *
  * <p>Four steps, each in its own class and testable alone: activity ({@link ActivityStep}),
  * state ({@link StateStep}), LTV ({@link LtvStep}) and tags ({@link Tags}).
@@ -59,7 +60,8 @@ public final class FeaturesJob implements Job {
   public List<JobOption> options() {
     return List.of(JobOption.value("holdout-days", "N",
         "also fit on data up to D-N and compare predicted with actual repeat purchases in the "
-            + "last N days (gold.ltv_model_fits, segment holdout:*)"));
+            + "last N days (gold.ltv_model_fits, segment holdout:*; gold.ltv_diagnostics, "
+            + "calibration and tracking)"));
   }
 
   @Override
@@ -69,7 +71,8 @@ public final class FeaturesJob implements Job {
         Catalog.members(SharedTables.USER_STATE, "user_id", Catalog.Erasure.DELETE_ROWS),
         Catalog.members(FeatureTables.USER_LTV, "user_id", Catalog.Erasure.DELETE_ROWS),
         Catalog.members(SharedTables.USER_TAGS, "user_id", Catalog.Erasure.DELETE_ROWS),
-        Catalog.aggregate(FeatureTables.LTV_MODEL_FITS));
+        Catalog.aggregate(FeatureTables.LTV_MODEL_FITS),
+        Catalog.aggregate(FeatureTables.LTV_DIAGNOSTICS));
   }
 
   @Override

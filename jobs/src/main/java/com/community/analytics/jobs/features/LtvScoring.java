@@ -23,6 +23,7 @@ import java.io.Serializable;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -41,7 +42,8 @@ import org.apache.spark.sql.types.StructType;
  * purchase days, t_x = last - first purchase date, T = as_of - first purchase date), the weighted
  * summaries the models are fitted on, and per-member predictions. Cost: three small
  * aggregations collected to the driver per run (summary sizes, then the summaries, bounded by
- * {@code ltv.fit_max_summary_rows} and the monetary-value binning), one narrow map for the predictions.
+ * {@code ltv.fit_max_summary_rows} and the monetary-value binning), one narrow map for the
+ * predictions.
  */
 @ModelApi
 public final class LtvScoring {
@@ -164,6 +166,7 @@ public final class LtvScoring {
       .add("expected_purchases_365", DataTypes.DoubleType)
       .add("expected_spend", DataTypes.DoubleType)
       .add("predicted_clv_12m", DataTypes.DoubleType)
+      .add("clv_by_month", DataTypes.createArrayType(DataTypes.DoubleType))
       .add("total_ltv", DataTypes.DoubleType)
       .add("model_as_of", DataTypes.DateType);
 
@@ -209,7 +212,8 @@ public final class LtvScoring {
         .set("total_ltv", historical);
     if (first == null) {
       return out.set("expected_purchases_30", 0.0).set("expected_purchases_90", 0.0)
-          .set("expected_purchases_365", 0.0).set("predicted_clv_12m", 0.0).build();
+          .set("expected_purchases_365", 0.0).set("predicted_clv_12m", 0.0)
+          .set("clv_by_month", seq(Collections.nCopies(12, 0.0))).build();
     }
     long x = r.<Long>getAs("purchase_days") - 1;
     long tx = days(first, last);
@@ -218,7 +222,8 @@ public final class LtvScoring {
     BigDecimal firstDay = r.getAs("first_purchase_day_gmv");
     Double monetary = x > 0 && firstDay != null
         ? (r.<Double>getAs("gross") - firstDay.doubleValue()) / x : null;
-    out.set("aov", aov).set("monetary_value", monetary).set("first_purchase_date", first).set("last_purchase_date", last)
+    out.set("aov", aov).set("monetary_value", monetary).set("first_purchase_date", first)
+        .set("last_purchase_date", last)
         .set("frequency", x).set("recency_days", tx).set("age_days", t);
     Models m = models.get(asOf);
     if (m == null) {
@@ -238,15 +243,23 @@ public final class LtvScoring {
         : m.gammaGamma().expectedSpend(x, monetary);
     double clv = 0;
     double previous = 0;
+    List<Double> byMonth = new ArrayList<>(12);
     for (int month = 1; month <= 12; month++) {
       double cumulative = p[3 + month];
-      clv += (cumulative - previous) * spend / Math.pow(1 + monthlyDiscount, month);
+      byMonth.add((cumulative - previous) * spend / Math.pow(1 + monthlyDiscount, month));
+      clv += byMonth.get(month - 1);
       previous = cumulative;
     }
     return out.set("probability_alive", p[0]).set("expected_purchases_30", p[1])
         .set("expected_purchases_90", p[2]).set("expected_purchases_365", p[3])
         .set("expected_spend", spend).set("predicted_clv_12m", clv)
+        .set("clv_by_month", seq(byMonth))
         .set("total_ltv", historical + clv).set("model_as_of", m.fittedAsOf()).build();
+  }
+
+  /** An array column's value as Spark's row encoder takes it. */
+  private static scala.collection.Seq<Double> seq(List<Double> values) {
+    return scala.collection.JavaConverters.asScalaBuffer(values).toSeq();
   }
 
   private static long days(Date from, Date to) {

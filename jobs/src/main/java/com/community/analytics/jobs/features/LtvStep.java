@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import com.community.analytics.common.catalog.SharedTables;
 import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.spark.Phases;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -70,6 +72,7 @@ public final class LtvStep {
     BgNbdObservation observation = observation(ctx);
     Map<Date, LtvScoring.Models> models = new LinkedHashMap<>();
     List<Row> fitRows = new ArrayList<>();
+    List<Row> diagnostics = new ArrayList<>();
     LtvScoring.Models lastGood = previousGoodModels(ctx, snapshots.get(0), observation);
     for (LocalDate day : snapshots) {
       Date d = Date.valueOf(day);
@@ -91,6 +94,7 @@ public final class LtvStep {
       }
       if (lastGood != null) {
         models.put(d, lastGood);
+        diagnostics.addAll(LtvDiagnostics.frequencyRecency(d, lastGood.purchases(), bg));
       }
       fitRows.add(fitRow(d, bgFit, bg.size(), bgFit.converged() ? bgFit.message() : used)
           .build());
@@ -98,9 +102,7 @@ public final class LtvStep {
       LOG.info("features {}: BG/NBD {} ({}), Gamma-Gamma {} ({})", day, bgFit.parameters(),
           bgFit.message(), ggFit.parameters(), ggFit.message());
     }
-    ctx.replace(FeatureTables.LTV_MODEL_FITS,
-        spark.createDataFrame(fitRows, FeatureTables.LTV_MODEL_FITS.schema()),
-        "as_of_date IN (" + DateRange.sqlList(snapshots) + ") AND segment = 'fit'");
+    writeFits(ctx, snapshots, fitRows, diagnostics);
 
     Dataset<Row> ltv = Tags.withLtvTier(LtvScoring.predict(state, models,
         ctx.config().get(DISCOUNT)), rules);
@@ -110,24 +112,45 @@ public final class LtvStep {
         .where(col("as_of_date").isin(DateRange.sqlValues(snapshots)));
   }
 
+  /** The fits' rows and their frequency x recency grids, replacing those of the snapshots. */
+  private static void writeFits(JobContext ctx, List<LocalDate> snapshots, List<Row> fitRows,
+      List<Row> diagnostics) {
+    String dates = "as_of_date IN (" + DateRange.sqlList(snapshots) + ")";
+    ctx.replace(FeatureTables.LTV_MODEL_FITS, ctx.spark().createDataFrame(fitRows,
+        FeatureTables.LTV_MODEL_FITS.schema()), dates + " AND segment = 'fit'");
+    ctx.replace(FeatureTables.LTV_DIAGNOSTICS, ctx.spark().createDataFrame(diagnostics,
+        FeatureTables.LTV_DIAGNOSTICS.schema()), dates + " AND kind = 'frequency_recency'");
+  }
+
   /**
-   * Predicted and actual repeat purchase days over the {@code days} after calibration, and the
-   * members, per bucket: {@code holdout:all} and {@code holdout:x=0..3, 4+} by calibration
-   * frequency. {@code compared} has each member's frequency, recency_days, age_days and
-   * purchase_days at calibration and purchase_days_end at its end. Members are summed in Spark
-   * per purchase history; the model predicts each distinct history once, on the driver.
+   * The holdout's predictions and outcomes: per bucket ({@code holdout:all} and {@code
+   * holdout:x=0..3, 4+} by calibration frequency) predicted and actual repeat purchase days and
+   * members; and the predicted repeat purchase days of all members cumulated to each day.
    */
-  static Map<String, double[]> holdoutBuckets(Dataset<Row> compared, RepeatPurchaseModel model,
-      int days) {
+  record Holdout(Map<String, double[]> buckets, double[] predictedByDay) {}
+
+  /**
+   * The {@link Holdout} of the {@code days} after calibration. {@code compared} has each
+   * member's frequency, recency_days, age_days and purchase_days at calibration and
+   * purchase_days_end at its end. Members are summed in Spark per purchase history; the model
+   * predicts each distinct history once, on the driver.
+   */
+  static Holdout holdoutBuckets(Dataset<Row> compared, RepeatPurchaseModel model, int days) {
     Map<String, double[]> buckets = new LinkedHashMap<>();
+    double[] byDay = new double[days];
+    int[] horizons = IntStream.rangeClosed(1, days).toArray();
     for (Row h : compared.groupBy("frequency", "recency_days", "age_days")
         .agg(count(lit(1)).as("members"),
             sum(col("purchase_days_end").minus(col("purchase_days"))).as("actual"))
         .collectAsList()) {
       long x = h.<Long>getAs("frequency");
       long members = h.<Long>getAs("members");
-      double predicted = members * model.conditionalExpectedPurchases(new int[] {days}, x,
-          h.<Long>getAs("recency_days"), h.<Long>getAs("age_days"))[0];
+      double[] expected = model.conditionalExpectedPurchases(horizons, x,
+          h.<Long>getAs("recency_days"), h.<Long>getAs("age_days"));
+      for (int k = 0; k < days; k++) {
+        byDay[k] += members * expected[k];
+      }
+      double predicted = members * expected[days - 1];
       for (String b : List.of("holdout:all", "holdout:x=" + (x >= 4 ? "4+" : String.valueOf(x)))) {
         double[] acc = buckets.computeIfAbsent(b, k -> new double[3]);
         acc[0] += predicted;
@@ -135,7 +158,7 @@ public final class LtvStep {
         acc[2] += members;
       }
     }
-    return buckets;
+    return new Holdout(buckets, byDay);
   }
 
   private static BgNbdObservation observation(JobContext ctx) {
@@ -195,6 +218,25 @@ public final class LtvStep {
         .set("message", message);
   }
 
+  /** The holdout's calibration and tracking rows of gold.ltv_diagnostics. */
+  private static void writeHoldoutDiagnostics(JobContext ctx, LocalDate day, int days,
+      Holdout holdout, Dataset<Row> calibration) {
+    LocalDate calibrationEnd = day.minusDays(days);
+    Dataset<Row> buyers = LtvScoring.inputs(calibration).select("user_id", "purchase_days");
+    Dataset<Row> laterStates = ctx.warehouse().read(SharedTables.USER_STATE)
+        .where(col("as_of_date").gt(lit(Date.valueOf(calibrationEnd)))
+            .and(col("as_of_date").leq(lit(Date.valueOf(day)))))
+        .select("user_id", "as_of_date", "purchase_days");
+    double[] actual = LtvDiagnostics.actualByDay(buyers, laterStates, calibrationEnd, days);
+    List<Row> rows = new ArrayList<>(LtvDiagnostics.calibration(Date.valueOf(day),
+        holdout.buckets()));
+    rows.addAll(LtvDiagnostics.tracking(Date.valueOf(day), holdout.predictedByDay(), actual,
+        holdout.buckets().get("holdout:all")[2]));
+    ctx.replace(FeatureTables.LTV_DIAGNOSTICS, ctx.spark().createDataFrame(rows,
+        FeatureTables.LTV_DIAGNOSTICS.schema()), "as_of_date = '" + day
+        + "' AND kind IN ('calibration', 'tracking')");
+  }
+
   /**
    * Calibration/holdout: fit on the state of D-N, predict each member's repeat purchase days in
    * (D-N, D], compare with what happened, overall and by frequency bucket. The members are
@@ -218,8 +260,10 @@ public final class LtvStep {
     RepeatPurchaseModel model = observation.model(fit.parameters());
     Dataset<Row> later = StateStep.stateOn(ctx, day).select(col("user_id"),
         col("purchase_days").as("purchase_days_end"));
-    Map<String, double[]> buckets = holdoutBuckets(LtvScoring.inputs(calibration)
-        .join(later, "user_id"), model, days);
+    Holdout holdout = holdoutBuckets(LtvScoring.inputs(calibration).join(later, "user_id"),
+        model, days);
+    Map<String, double[]> buckets = holdout.buckets();
+    writeHoldoutDiagnostics(ctx, day, days, holdout, calibration);
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, double[]> b : buckets.entrySet()) {
       rows.add(RowBuilder.of(FeatureTables.LTV_MODEL_FITS.schema())

@@ -43,17 +43,21 @@ final class StateStep {
     long days = to.toEpochDay() - from.toEpochDay() + 1;
     boolean havePrevious = ctx.warehouse().exists(table) && !stateOn(ctx, before).limit(1)
         .isEmpty();
+    // A state written before first_purchase_day_gmv existed cannot carry it forward.
+    boolean complete = havePrevious && stateOn(ctx, before).where(col("first_purchase_date")
+        .isNotNull().and(col("first_purchase_day_gmv").isNull())).limit(1).isEmpty();
     Dataset<Row> state;
     Mode mode;
-    if (havePrevious && days <= ctx.config().get(MAX_INCREMENTAL_DAYS)) {
+    if (complete && days <= ctx.config().get(MAX_INCREMENTAL_DAYS)) {
       state = UserState.advance(stateOn(ctx, before),
           ctx.warehouse().read(SharedTables.ACTIVITY_DAILY).where(col("activity_date")
               .isin(DateRange.sqlValues(UserState.advanceReads(from, to)))), users, from, to);
       mode = Mode.INCREMENTAL;
     } else {
       LOG.info("features: state {}..{} computed from history ({})", from, to,
-          havePrevious ? "range longer than features.max_incremental_days"
-              : "no state for " + before);
+          !havePrevious ? "no state for " + before : !complete ? "the state of " + before
+              + " predates first_purchase_day_gmv" : "range longer than "
+              + "features.max_incremental_days");
       state = UserState.fromHistory(ctx.warehouse().read(SharedTables.ACTIVITY_DAILY), users,
           from, to);
       mode = Mode.FROM_HISTORY;

@@ -16,8 +16,9 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The calibration/holdout check sums, per frequency bucket, every member's predicted repeat
- * purchase days and what the member did, although it predicts each purchase history once.
+ * The calibration/holdout check sums, per frequency bucket and per day of the holdout, every
+ * member's predicted repeat purchase days and what the member did, although it predicts each
+ * purchase history once; the frequency x recency grid and the monthly CLV say what they should.
  */
 class LtvHoldoutTest {
   private final SparkSession spark = SparkTestSession.get();
@@ -37,9 +38,13 @@ class LtvHoldoutTest {
         {7, 28, 30, 8, 10}, {7, 28, 30, 8, 9}};
     List<Row> rows = new ArrayList<>();
     Map<String, double[]> expected = new TreeMap<>();
+    double[] byDay = new double[8];
     for (long[] m : members) {
       rows.add(RowFactory.create(m[0], m[1], m[2], m[3], m[4]));
       double predicted = model.conditionalExpectedPurchases(new int[] {8}, m[0], m[1], m[2])[0];
+      for (int k = 1; k <= 8; k++) {
+        byDay[k - 1] += model.conditionalExpectedPurchases(new int[] {k}, m[0], m[1], m[2])[0];
+      }
       for (String b : List.of("holdout:all", "holdout:x=" + (m[0] >= 4 ? "4+" : m[0]))) {
         double[] acc = expected.computeIfAbsent(b, k -> new double[3]);
         acc[0] += predicted;
@@ -48,8 +53,9 @@ class LtvHoldoutTest {
       }
     }
 
-    Map<String, double[]> got = new TreeMap<>(LtvStep.holdoutBuckets(
-        spark.createDataFrame(rows, COMPARED), model, 8));
+    LtvStep.Holdout holdout = LtvStep.holdoutBuckets(spark.createDataFrame(rows, COMPARED),
+        model, 8);
+    Map<String, double[]> got = new TreeMap<>(holdout.buckets());
 
     assertEquals(expected.keySet(), got.keySet());
     expected.forEach((bucket, e) -> {
@@ -59,5 +65,10 @@ class LtvHoldoutTest {
       assertEquals(e[2], g[2], 0, bucket + " members");
     });
     assertEquals(10, got.get("holdout:all")[2], 0, "every member once");
+    for (int k = 0; k < 8; k++) {
+      assertEquals(byDay[k], holdout.predictedByDay()[k], 1e-9 * byDay[k], "day " + (k + 1));
+    }
+    assertEquals(got.get("holdout:all")[0], holdout.predictedByDay()[7], 1e-9,
+        "the tracking series ends at the holdout's prediction");
   }
 }
