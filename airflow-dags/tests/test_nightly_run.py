@@ -33,8 +33,8 @@ def community(conf, *args: str) -> str:
 def lake():
     """A 400-member, 76-day lake whose history up to the day before DATE is processed by one
     nightly backfill (ingest, features with a 14-day LTV holdout, a churn champion trained, the
-    cockpit for the notebooks' trends), as the nightly DAGs expect of yesterday. Kept in build/dag-e2e: the notebook tests
-    run against its warehouse."""
+    cockpit for the notebooks' trends), as the nightly DAGs expect of yesterday. Kept in
+    build/dag-e2e: the notebook tests run against its warehouse."""
     root = REPO / "build" / "dag-e2e"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)

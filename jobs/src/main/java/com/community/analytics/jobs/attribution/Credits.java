@@ -32,8 +32,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * based (first / middle / last shares, the middle share split evenly; two touches split the
  * first and last shares in their ratio), Markov (each touch weighted by the removal effect
  * of its state in the chain of the conversion's date; linear when no state of the journey has
- * an effect) and Shapley (the same with the states' Shapley values). Conversions without
- * touches get credit 1 under every model, as
+ * an effect) and Shapley (the same with the states' Shapley values, a negative one counting as
+ * 0). Conversions without touches get credit 1 under every model, as
  * '{@value AttributionTables#NO_TOUCH}'. For each conversion and model the credits sum to 1.
  *
  * <p>Cost: one shuffle by conversion (the journey window); the removal effects are a small

@@ -49,11 +49,12 @@ public final class FeatureTables {
       "as_of_date");
 
   public static final TableSpec LTV_DIAGNOSTICS = new TableSpec("gold.ltv_diagnostics",
-      "As_of_date x kind: the LTV model's diagnostics. frequency_recency: expected purchase days "
-          + "in the next 30 days and P(alive) over a grid of frequency x recency at the oldest "
-          + "buyer's age (per snapshot date, with the fit its predictions use); calibration: predicted vs actual repeat purchase days in the "
-          + "holdout by calibration frequency; tracking: cumulative expected vs actual repeat "
-          + "purchase days per day of the holdout.",
+      "As_of_date x kind: the LTV model's diagnostics. frequency_recency: expected purchase "
+          + "days in the next 30 days and P(alive) over a grid of frequency x recency at the "
+          + "oldest buyer's age (per snapshot date, with the fit its predictions use); "
+          + "calibration: predicted vs actual repeat purchase days in the holdout by calibration "
+          + "frequency; tracking: cumulative expected vs actual repeat purchase days per day of "
+          + "the holdout.",
       TableSpec.schema(
           column("as_of_date", DataTypes.DateType, "fit date, or end of the holdout (partition)"),
           column("kind", DataTypes.StringType, "frequency_recency, calibration or tracking"),

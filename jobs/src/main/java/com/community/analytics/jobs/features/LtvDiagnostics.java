@@ -33,8 +33,8 @@ final class LtvDiagnostics {
   /**
    * Expected purchase days in the next 30 days and P(alive) for each (frequency, recency) of a
    * grid at the age of the oldest buyer of the fit's summary: frequency 0 to the largest seen
-   * (at most 30), recency from 0 to that age in about 40 steps, recency at least the frequency
-   * (a day holds one purchase day).
+   * (at most 30), recency on the same columns for every frequency (0 to that age in about 40
+   * steps, and the age itself), from the frequency on (a day holds one purchase day).
    */
   static List<Row> frequencyRecency(Date asOf, RepeatPurchaseModel model,
       List<LtvFitter.BgNbdRow> summary) {
@@ -47,8 +47,16 @@ final class LtvDiagnostics {
     long maxX = Math.min(MAX_FREQUENCY, Math.round(summary.stream()
         .mapToDouble(LtvFitter.BgNbdRow::x).max().orElseThrow()));
     long step = Math.max(1, (age + RECENCY_STEPS - 1) / RECENCY_STEPS);
+    List<Long> columns = new ArrayList<>();
+    for (long r = 0; r < age; r += step) {
+      columns.add(r);
+    }
+    columns.add(age);
     for (long x = 0; x <= maxX; x++) {
-      for (long recency = x == 0 ? 0 : x; recency <= age; recency += x == 0 ? age + 1 : step) {
+      for (long recency : columns) {
+        if (x == 0 ? recency > 0 : recency < x) {
+          continue;
+        }
         rows.add(RowBuilder.of(SCHEMA).set("as_of_date", asOf).set("kind", "frequency_recency")
             .set("frequency", x).set("recency_days", recency).set("age_days", age)
             .set("expected_purchases_30",

@@ -59,7 +59,10 @@ public final class LtvStep {
     return List.of(DISCOUNT, PENALIZER, MAX_SUMMARY_ROWS, OBSERVATION);
   }
 
-  /** Fits per snapshot date, predictions, and both tables. Returns LTV rows with their tier. */
+  /**
+   * Fits per snapshot date, predictions, and their tables (fits, frequency x recency grids,
+   * member LTV). Returns LTV rows with their tier.
+   */
   static Dataset<Row> write(JobContext ctx, Dataset<Row> state, List<LocalDate> snapshots,
       TagRules rules) {
     SparkSession spark = ctx.spark();
@@ -230,8 +233,9 @@ public final class LtvStep {
     double[] actual = LtvDiagnostics.actualByDay(buyers, laterStates, calibrationEnd, days);
     List<Row> rows = new ArrayList<>(LtvDiagnostics.calibration(Date.valueOf(day),
         holdout.buckets()));
+    double[] all = holdout.buckets().getOrDefault("holdout:all", new double[3]);
     rows.addAll(LtvDiagnostics.tracking(Date.valueOf(day), holdout.predictedByDay(), actual,
-        holdout.buckets().get("holdout:all")[2]));
+        all[2]));
     ctx.replace(FeatureTables.LTV_DIAGNOSTICS, ctx.spark().createDataFrame(rows,
         FeatureTables.LTV_DIAGNOSTICS.schema()), "as_of_date = '" + day
         + "' AND kind IN ('calibration', 'tracking')");

@@ -12,6 +12,7 @@ import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.time.DateRange;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -43,9 +44,13 @@ final class StateStep {
     long days = to.toEpochDay() - from.toEpochDay() + 1;
     boolean havePrevious = ctx.warehouse().exists(table) && !stateOn(ctx, before).limit(1)
         .isEmpty();
-    // A state written before first_purchase_day_gmv existed cannot carry it forward.
-    boolean complete = havePrevious && stateOn(ctx, before).where(col("first_purchase_date")
-        .isNotNull().and(col("first_purchase_day_gmv").isNull())).limit(1).isEmpty();
+    // A state written before first_purchase_day_gmv existed (the column absent, or null where
+    // the member had bought) cannot carry it forward.
+    Dataset<Row> previous = stateOn(ctx, before);
+    boolean complete = havePrevious
+        && List.of(previous.columns()).contains("first_purchase_day_gmv")
+        && previous.where(col("first_purchase_date").isNotNull()
+            .and(col("first_purchase_day_gmv").isNull())).limit(1).isEmpty();
     Dataset<Row> state;
     Mode mode;
     if (complete && days <= ctx.config().get(MAX_INCREMENTAL_DAYS)) {

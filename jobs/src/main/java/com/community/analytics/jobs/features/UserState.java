@@ -181,8 +181,8 @@ public final class UserState {
         carried("orders", sumOf("t_n_purchase", upToDay)).as("orders"),
         coalesce(col("p_gmv"), lit(0).cast(MONEY)).plus(money("t_gmv", upToDay))
             .cast(MONEY).as("gmv"),
-        // A member who bought before the range keeps its first day's amount (null in a state
-        // written before the column existed: features over the whole history restores it).
+        // A member who bought before the range keeps its first day's amount (StateStep never
+        // rolls forward from a state written before the column existed).
         when(col("p_first_purchase_date").isNotNull(), col("p_first_purchase_day_gmv"))
             .otherwise(firstPurchaseDayGmv(bought, upToDay)).as("first_purchase_day_gmv"),
         carried("refunds", sumOf("t_n_refund", upToDay)).as("refunds"),

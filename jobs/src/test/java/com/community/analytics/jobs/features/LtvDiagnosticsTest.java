@@ -47,6 +47,24 @@ class LtvDiagnosticsTest {
     assertEquals(CDNOW.probabilityAlive(2, 10, 39), alive(cell, "2,10"), 1e-12);
   }
 
+  /** Every frequency shares the recency columns (so the grid charts as a matrix). */
+  @Test
+  void theGridsColumnsLineUpAcrossFrequencies() {
+    List<Row> grid = LtvDiagnostics.frequencyRecency(AS_OF, CDNOW, List.of(
+        new LtvFitter.BgNbdRow(4, 60, 90, 1)));
+    Map<Long, java.util.TreeSet<Long>> recencies = new HashMap<>();
+    for (Row r : grid) {
+      recencies.computeIfAbsent(r.getAs("frequency"), k -> new java.util.TreeSet<>())
+          .add(r.getAs("recency_days"));
+    }
+    // Age 90 in steps of 3: 0, 3, ..., 87 and 90 itself, each frequency from its own value on.
+    assertEquals(java.util.Set.of(0L), recencies.get(0L));
+    assertEquals(recencies.get(3L), recencies.get(2L).tailSet(3L));
+    assertEquals(3L, recencies.get(1L).first());
+    assertEquals(90L, recencies.get(4L).last());
+    assertEquals(29, recencies.get(4L).size(), "6, 9, ..., 87 (28 columns) and 90");
+  }
+
   private static double alive(Map<String, Row> cell, String key) {
     return cell.get(key).getAs("probability_alive");
   }

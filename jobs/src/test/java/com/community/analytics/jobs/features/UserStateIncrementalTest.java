@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.ingest.IngestJob;
 import com.community.analytics.jobs.support.JobFixture;
-import io.delta.tables.DeltaTable;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,12 +145,12 @@ class UserStateIncrementalTest {
         "user_id = 'u6' AND as_of_date = '" + B.plusDays(91) + "'").count(),
         "a member who registered but did nothing has a state");
 
-    // A state written before first_purchase_day_gmv existed: the next run computes from
-    // history rather than carry a null forward (rerun of day 91, which rolls from day 88: the
-    // late event of day 89 arrived with it).
-    DeltaTable.forPath(spark, nightly.warehouse + "/gold/user_state").update(
-        functions.col("as_of_date").equalTo(functions.lit(B.plusDays(88).toString())),
-        Map.of("first_purchase_day_gmv", functions.lit(null).cast("decimal(18,2)")));
+    // A state written before first_purchase_day_gmv existed (the table without the column):
+    // the next run computes from history rather than carry a null forward (rerun of day 91,
+    // which rolls from day 88: the late event of day 89 arrived with it).
+    String state = nightly.warehouse + "/gold/user_state";
+    spark.read().format("delta").load(state).drop("first_purchase_day_gmv").write()
+        .format("delta").mode("overwrite").option("overwriteSchema", "true").save(state);
     FeaturesJob.Result upgraded = nightly.run(new FeaturesJob(), LENIENT, "--date",
         B.plusDays(91).toString()).result(FeaturesJob.Result.class);
     assertEquals(List.of(0L, 3L), List.of(upgraded.stateDaysIncremental(),
