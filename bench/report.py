@@ -242,6 +242,52 @@ def history_ratio(steps):
             "ratio": round(wall_b / wall_a, 3), "per_job": per_job}
 
 
+# The activity step of features, as its phase lines in the job's log: the touched dates, then
+# gold.user_activity_daily written.
+ACTIVITY_PHASE = re.compile(
+    r"features (?:find touched dates|write gold\.user_activity_daily): .* \((\d+) ms\)$")
+
+
+def log_seconds(path, pattern):
+    """The summed durations of the log lines matching pattern; None without the log."""
+    if not os.path.exists(path):
+        return None
+    with open(path, errors="replace") as f:
+        found = [int(m.group(1)) for m in map(pattern.search, f) if m]
+    return round(sum(found) / 1000, 2) if found else None
+
+
+def ratio(a, b):
+    return round(a / b, 1) if a is not None and b else None
+
+
+def peer_comparison(bench_dir, steps):
+    """Per scale, Spark against the DuckDB peer (runs/<group>/peer.json) on the same files and
+    cores: the history ingest as whole processes (the peer's wall without its activity phase),
+    and the activity step as phases (features' log against the peer's). bench/run wrote a
+    peer.json only after the peer's counts equalled silver's."""
+    out = []
+    for s in steps:
+        if s["step"] != "history-ingest":
+            continue
+        peer = read_json(os.path.join(bench_dir, "runs", s["group"], "peer.json"))
+        if not peer:
+            continue
+        peer_ingest = round(peer["time"]["wall_seconds"] - peer["phases"]["activity"], 2)
+        spark_activity = log_seconds(os.path.join(bench_dir, "runs", s["group"],
+                                                  "history-features", "stderr"), ACTIVITY_PHASE)
+        out.append({"group": s["group"], "engine": peer["engine"], "threads": peer["threads"],
+                    "events": s.get("events"), "accepted": peer["accepted"],
+                    "member_days": peer["member_days"],
+                    "ingest_spark_seconds": s["wall_seconds"],
+                    "ingest_peer_seconds": peer_ingest,
+                    "ingest_ratio": ratio(s["wall_seconds"], peer_ingest),
+                    "activity_spark_seconds": spark_activity,
+                    "activity_peer_seconds": peer["phases"]["activity"],
+                    "activity_ratio": ratio(spark_activity, peer["phases"]["activity"])})
+    return out
+
+
 def machine():
     # The cores this process may run on (taskset narrows them), which local[*] uses too.
     info = {"cores": len(os.sched_getaffinity(0)), "machine_cores": os.cpu_count(),
@@ -370,6 +416,15 @@ def blocks(result):
                              f"{r['solve_seconds']:.3f}", fmt_num(r["transition_rows"])]
                             for r in markov]))
     b["models"] = "\n\n".join(parts) if parts else "(models not run)"
+    peers = result.get("peer", [])
+    b["peer"] = (f"Peer: {peers[0]['engine']} with {peers[0]['threads']} threads.\n\n" + table(
+        ["scale", "raw events", "ingest: Spark s", "peer s", "ratio", "activity: Spark s",
+         "peer s", "ratio"],
+        [[p["group"], fmt_num(p["events"]), f"{p['ingest_spark_seconds']:.1f}",
+          f"{p['ingest_peer_seconds']:.1f}", p["ingest_ratio"],
+          "" if p["activity_spark_seconds"] is None else f"{p['activity_spark_seconds']:.1f}",
+          f"{p['activity_peer_seconds']:.2f}", p["activity_ratio"]] for p in peers])
+                 if peers else "(peer not run)")
     return b
 
 
@@ -406,6 +461,7 @@ def main():
         | {"heap": os.environ.get("COMMUNITY_HEAP")},
         "steps": steps, "history": history_ratio(steps),
         "one_application": one_application(steps), "models": models,
+        "peer": peer_comparison(args.bench_dir, steps),
     }
     os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
     with open(args.results, "w") as f:
@@ -416,6 +472,9 @@ def main():
     print(f"report: {len(steps)} steps, {len(models)} model sizes -> {args.results}, {args.doc}")
     if result["history"]:
         print(f"report: history ratio {result['history']['ratio']}")
+    for p in result["peer"]:
+        print(f"report: {p['group']} Spark / peer: ingest {p['ingest_ratio']}, "
+              f"activity {p['activity_ratio']}")
     for one in result["one_application"]:
         print(f"report: {one['group']} night as one application / as five: {one['ratio']}")
     if failed:

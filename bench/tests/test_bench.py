@@ -104,6 +104,23 @@ def test_the_night_as_one_application_does_the_same_work_as_five(bench):
     assert f"one application / five: {ratio['ratio']}" in doc
 
 
+def test_the_peer_did_the_same_work_and_is_reported_beside_spark(bench):
+    results, doc = bench
+    steps = {(s["group"], s["step"]): s for s in results["steps"]}
+    [peer] = results["peer"]
+    # bench/run reports a peer only after its counts equalled silver's: the history ingest's
+    # accepted rows and gold.user_activity_daily's member-days.
+    history = steps[("scale-150", "history-ingest")]
+    assert peer["group"] == "scale-150" and peer["engine"].startswith("duckdb ")
+    assert peer["accepted"] == history["tables_written"]["silver.events"]
+    assert peer["member_days"] == steps[("scale-150", "history-features")][
+        "tables_written"]["gold.user_activity_daily"]
+    assert peer["ingest_spark_seconds"] == history["wall_seconds"]
+    assert peer["ingest_peer_seconds"] > 0 and peer["activity_peer_seconds"] > 0
+    assert peer["activity_spark_seconds"] > 0
+    assert f"| scale-150 | {history['events']:,} | {history['wall_seconds']:.1f} |" in doc
+
+
 def test_models_are_reported(bench):
     results, doc = bench
     sizes = [(m["bench"], m["size"]) for m in results["models"]]
@@ -123,7 +140,7 @@ def test_unknown_part_is_a_usage_error():
     run = subprocess.run(["bash", "bench/run", "everything"], cwd=ROOT, capture_output=True,
                          text=True)
     assert run.returncode == 2
-    assert run.stderr.strip() == ("bench/run: unknown part 'everything'; parts: all, scales, "
+    assert run.stderr.strip() == ("bench/run: unknown part 'everything'; parts: all, scales, peer, "
                                   "history, models, report")
 
 
@@ -208,6 +225,61 @@ def test_report_joins_time_event_logs_and_job_runs(tmp_path):
     # 10 + 20 + 5 + 5 + 10.04 = 50.04, rounded to 50.0 as printed; 25 / 50.0.
     assert ratio == {"group": "scale-10", "five_applications_wall_seconds": 50.0,
                      "one_application_wall_seconds": 25.0, "ratio": 0.5, "events": 1000}
+
+
+def peer_json(root, group, wall, ingest, activity):
+    (root / "runs" / group / "peer.json").write_text(json.dumps({
+        "engine": "duckdb 9.9", "threads": 2, "accepted": 8000, "duplicates": 10,
+        "quarantined": {"malformed_json": 990}, "member_days": 700,
+        "phases": {"ingest": ingest, "activity": activity},
+        "time": {"wall_seconds": wall, "user_seconds": 1.0, "system_seconds": 0.1,
+                 "max_rss_kb": 1}}))
+
+
+def test_report_sets_spark_against_the_peer_per_scale(tmp_path):
+    night(tmp_path, "scale-10", [1.0] * 5, 10)
+    night(tmp_path, "scale-20", [1.0] * 5, 10)
+    peer_json(tmp_path, "scale-10", wall=6.0, ingest=4.0, activity=1.0)
+    features = tmp_path / "runs" / "scale-10" / "history-features"
+    features.mkdir()
+    (features / "stderr").write_text(
+        "14:00:01 features find touched dates: 12 items (500 ms)\n"
+        "14:00:02 features write gold.user_state: 9 (9000 ms)\n"
+        "14:00:09 features write gold.user_activity_daily: 700 (7000 ms)\n")
+    steps = report.collect_steps(str(tmp_path), cores=2)
+    # scale-20 has no peer.json (its counts did not match, or it never ran): no row.
+    [row] = report.peer_comparison(str(tmp_path), steps)
+    # Ingest: Spark's history-ingest wall 50 s against the peer's 6 s less its 1 s activity;
+    # activity: the two phase lines, 0.5 + 7.0 s, against the peer's 1 s.
+    assert row == {"group": "scale-10", "engine": "duckdb 9.9", "threads": 2, "events": 9000,
+                   "accepted": 8000, "member_days": 700, "ingest_spark_seconds": 50.0,
+                   "ingest_peer_seconds": 5.0, "ingest_ratio": 10.0,
+                   "activity_spark_seconds": 7.5, "activity_peer_seconds": 1.0,
+                   "activity_ratio": 7.5}
+    b = report.blocks({"steps": steps, "machine": {"cores": 2}, "generated_at": "now",
+                       "settings": {}, "peer": [row]})
+    assert "| scale-10 | 9,000 | 50.0 | 5.0 | 10.0 | 7.5 | 1.00 | 7.5 |" in b["peer"]
+
+
+def test_peer_compare_names_every_count_that_differs(tmp_path):
+    night(tmp_path, "scale-10", [1.0] * 5, 10)
+    peer_json(tmp_path, "scale-10", wall=6.0, ingest=4.0, activity=1.0)
+    spark = tmp_path / "spark.tsv"
+    compare = [sys.executable, str(ROOT / "bench/peer.py"), "compare", "--peer",
+               str(tmp_path / "runs" / "scale-10" / "peer.json"), "--spark", str(spark)]
+    spark.write_text("name\tvalue\naccepted\t8000\nduplicates\t10\n"
+                     "quarantined:malformed_json\t990\nmember_days\t700\n")
+    same = subprocess.run(compare, capture_output=True, text=True)
+    assert same.returncode == 0, same.stderr
+    spark.write_text("name\tvalue\naccepted\t8001\nduplicates\t10\n"
+                     "quarantined:malformed_json\t989\nquarantined:future_time\t1\n"
+                     "member_days\t700\n")
+    differ = subprocess.run(compare, capture_output=True, text=True)
+    assert differ.returncode == 1
+    assert differ.stderr.strip() == (
+        "peer.py: the peer's counts are not silver's: accepted: peer 8000, spark 8001; "
+        "quarantined:future_time: peer 0, spark 1; "
+        "quarantined:malformed_json: peer 990, spark 989")
 
 
 def test_history_ratio_compares_the_nights_after_the_shortest_and_longest_history(tmp_path):
