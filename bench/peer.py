@@ -16,11 +16,15 @@ files and cores (issue #20).
         bin/community sql): exit 1 naming every count that differs. The bench reports no ratio
         for a peer whose counts are not silver's.
 
-What the peer does not check, and why that is safe for the benchmark: duplicate keys are seen
-at the top level only, and unpaired UTF-16 surrogates (invalid_encoding) not at all; a gzip file
-is unreadable when its first block cannot be read (Spark keeps the lines read before a later
-failure). The generated lakes hold none of the cases that differ, and `compare` fails if they
-ever do.
+Where the peer is known to differ from ingest, and why that is safe for the benchmark: it sees
+duplicate keys at the top level only and unpaired UTF-16 surrogates (invalid_encoding) not at
+all; DuckDB's JSON reader accepts what Jackson calls malformed (a trailing comma, a bare nan or
+inf) and reads numbers as doubles (an amount of 16 integer digits with cents loses them); lines
+of spaces only, byte-order marks inside a file and bytes that are not UTF-8 are not handled as
+RawLake handles them; a gzip file is unreadable when its first block cannot be read (Spark keeps
+the lines read before a later failure); the business rules (time zone, earliest event time,
+future tolerance, default currency) are conf/local.yaml's unless given. The generated lakes
+hold none of these cases, and `compare` fails if they ever do.
 
 Runs in the bench's own environment (`bin/pyenv --bench`: duckdb from PyPI); `compare` needs
 only the standard library.
@@ -46,7 +50,8 @@ REQUIRED = ["event_id", "event_time", "user_id", "event_type"]
 INTEGER_TYPES = "('BIGINT', 'UBIGINT', 'HUGEINT')"
 NUMBER_TYPES = "('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE')"
 # OffsetDateTime.parse's shape: minutes required, seconds and fraction optional, an offset.
-ISO_OFFSET = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}(:\d{2})?)$"
+ISO_OFFSET = (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?"
+              r"(Z|[+-]\d{2}(:\d{2}(:\d{2})?)?)$")
 
 
 def sql_list(values):
@@ -85,13 +90,26 @@ def readable(path):
 FIELDS = TEXT_FIELDS + ["event_time", "amount", "properties"]
 
 
+# Java's String.trim() strips every character up to U+0020; String.isBlank() is true for text
+# of Character.isWhitespace characters only (no-break spaces are not whitespace there).
+JAVA_TRIM = "".join(f"\\x{c:02x}" for c in range(0x21))
+JAVA_BLANK = (r"[\t\n\x0b\f\r\x1c-\x1f \x{1680}\x{2000}-\x{2006}\x{2008}-\x{200a}"
+              r"\x{2028}\x{2029}\x{205f}\x{3000}]*")
+
+
+def java_trim(expr):
+    return f"regexp_replace({expr}, '^[{JAVA_TRIM}]+|[{JAVA_TRIM}]+$', '', 'g')"
+
+
 def absent(field):
-    return f"(t_{field} IS NULL OR t_{field} = 'NULL' OR (t_{field} = 'VARCHAR' AND trim(s_{field}) = ''))"
+    """RawEventParser.isAbsent: missing, JSON null, or blank text."""
+    return (f"(t_{field} IS NULL OR t_{field} = 'NULL' OR (t_{field} = 'VARCHAR' "
+            f"AND regexp_full_match(s_{field}, '{JAVA_BLANK}')))")
 
 
 def text(field):
     """The field's trimmed text, null when absent (RawEventParser.text)."""
-    return f"CASE WHEN NOT {absent(field)} THEN trim(s_{field}) END"
+    return f"CASE WHEN NOT {absent(field)} THEN {java_trim(f's_{field}')} END"
 
 
 def parsed_sql(zone, earliest, tolerance_hours):
@@ -102,17 +120,19 @@ def parsed_sql(zone, earliest, tolerance_hours):
     paths = ", ".join(f"'$.{f}'" for f in FIELDS)
     columns = ",\n        ".join(f"json_type(v[{i + 1}]) AS t_{f}, v[{i + 1}]->>'$' AS s_{f}"
                                    for i, f in enumerate(FIELDS))
-    digits = "regexp_full_match(trim(s_event_time), '[0-9]+')"
+    time_text = java_trim("s_event_time")
+    digits = f"regexp_full_match({time_text}, '[0-9]+')"
+    millis = f"""CASE
+      WHEN t_event_time IN {INTEGER_TYPES} THEN try_cast(s_event_time AS BIGINT)
+      WHEN t_event_time = 'VARCHAR' AND {digits} THEN try_cast({time_text} AS BIGINT) END"""
+    plausible = "BETWEEN 1000000000000 AND 9999999999999"
     event_time = f"""CASE
-      WHEN t_event_time IN {INTEGER_TYPES} THEN epoch_ms(try_cast(s_event_time AS BIGINT))
-      WHEN t_event_time = 'VARCHAR' AND {digits}
-        THEN epoch_ms(try_cast(trim(s_event_time) AS BIGINT))
-      WHEN t_event_time = 'VARCHAR' AND regexp_matches(trim(s_event_time), '{ISO_OFFSET}')
-        THEN try_cast(trim(s_event_time) AS TIMESTAMPTZ) END"""
+      WHEN ({millis}) {plausible} THEN epoch_ms({millis})
+      WHEN t_event_time = 'VARCHAR' AND regexp_matches(upper({time_text}), '{ISO_OFFSET}')
+        THEN try_cast(upper({time_text}) AS TIMESTAMPTZ) END"""
     epoch_ok = f"""CASE
       WHEN t_event_time IN {INTEGER_TYPES} OR (t_event_time = 'VARCHAR' AND {digits})
-        THEN coalesce(try_cast(trim(s_event_time) AS BIGINT)
-                      BETWEEN 1000000000000 AND 9999999999999, false)
+        THEN coalesce(({millis}) {plausible}, false)
       ELSE true END"""
     return f"""
     WITH lines AS (
@@ -217,7 +237,7 @@ def run(args):
     con.execute(f"""COPY (
         SELECT user_id, event_date, {counts}
         FROM read_parquet('{events}/*/*.parquet', hive_partitioning = true)
-        WHERE event_date BETWEEN DATE '{start}' AND DATE '{end}'
+        WHERE event_date <= DATE '{end}'
         GROUP BY user_id, event_date) TO '{activity}' (FORMAT parquet)""")
     activity_seconds = time.monotonic() - began
 

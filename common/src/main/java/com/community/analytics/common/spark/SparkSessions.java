@@ -30,10 +30,11 @@ public final class SparkSessions {
     conf.setIfMissing("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
     conf.setIfMissing("spark.sql.catalog.spark_catalog",
         "org.apache.spark.sql.delta.catalog.DeltaCatalog");
-    // Optimized writes shuffle each Delta write by its partition columns into large bins, so a
-    // write adds about one file per touched partition instead of one per task and partition;
-    // without them a night's ingest left hundreds of small files, and every later snapshot,
-    // listing and read paid for them, more with each day of history.
+    // Optimized writes shuffle each Delta write into large bins, so a write adds a few files
+    // instead of one per task (and partition); without them a night's ingest left hundreds of
+    // small files, and every later snapshot, listing and read paid for them, more with each
+    // day of history. Partitioned tables are laid out by TableWriter's rebalance instead; this
+    // covers the unpartitioned ones and merges.
     conf.setIfMissing("spark.databricks.delta.optimizeWrite.enabled", "true");
     // Delta rebuilds a table's state with this many tasks whenever it loads a new version; its
     // default (50) is sized for logs of millions of files. These tables' logs hold thousands at

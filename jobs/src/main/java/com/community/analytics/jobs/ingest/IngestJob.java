@@ -53,9 +53,11 @@ import org.slf4j.LoggerFactory;
  * empty_folders}.
  *
  * <p>Reconciliation: rows read = accepted + duplicates + quarantined, recorded in ops.job_runs;
- * the run fails when it does not hold. Cost: one pass over the folders (cached), one shuffle by
- * event_id for deduplication, and a join against only the silver partitions of the event dates
- * in the batch (never all of silver); small collects (counts per folder, reason and event
+ * the run fails when it does not hold. Cost: one pass over the folders (cached), a shuffle of
+ * the event ids to find the re-delivered ones and one of those ids' rows to keep each first
+ * delivery (of all rows by event_id when a replay re-delivers over a million ids), a join
+ * against only the silver partitions of the event dates in the batch (never all of silver),
+ * the write's shuffle by event_date; small collects (counts per folder, reason and event
  * type; event dates; snapshot counts per folder and reason) that also feed ops.data_quality.
  */
 public final class IngestJob implements Job {
@@ -87,6 +89,12 @@ public final class IngestJob implements Job {
       "ingest.content_origins",
       List.of("pgc", "ugc", "kol"), "origins a content snapshot may carry; others are "
           + "quarantined as unknown_value");
+
+  /**
+   * The most re-delivered ids whose rows are ranked apart from the batch's (their ids are
+   * broadcast, about 50 MB at this count); a replay with more ranks every row instead.
+   */
+  static final long MAX_BROADCAST_IDS = 1_000_000;
 
   /** What a users snapshot's integers may hold (the contract's ranges). */
   private static final Map<String, DimensionParser.Range> USER_RANGES = Map.of(
@@ -311,8 +319,13 @@ public final class IngestJob implements Job {
             .and(col("arrival_date").between(Date.valueOf(dates.from()),
                 Date.valueOf(dates.to())).unary_$bang()))
         .select("event_id");
-    Dataset<Row> first = Deduplication.firstDeliveries(validEvents).drop("line_number")
+    Dataset<Row> repeated = Deduplication.repeatedIds(validEvents)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    long repeatedIds = Phases.run(spark, name(), "find repeated ids", repeated::count);
+    Dataset<Row> first = (repeatedIds <= MAX_BROADCAST_IDS
+        ? Deduplication.firstDeliveries(validEvents, repeated)
+        : Deduplication.firstDeliveries(validEvents))
+        .drop("line_number").persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long distinct = Phases.run(spark, name(), "deduplicate in batch", first::count);
       long seenBefore = Phases.run(spark, name(), "find re-deliveries",
@@ -324,6 +337,7 @@ public final class IngestJob implements Job {
           byReason, empty);
     } finally {
       first.unpersist();
+      repeated.unpersist();
     }
   }
 

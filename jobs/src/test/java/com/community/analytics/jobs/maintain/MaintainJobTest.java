@@ -55,27 +55,32 @@ class MaintainJobTest {
     return row.build();
   }
 
-  /** Appends {@code batches} small batches: many small files in each date partition. */
+  /**
+   * Appends {@code batches} small batches: many small files in each date partition. The member
+   * to be erased is appended apart from the others, so the erasure rewrites only the files that
+   * hold them and leaves the rest small (the writer adds one file per date and append).
+   */
   private void smallFiles(JobContext ctx, int batches) {
-    List<String> users = List.of("keep1", "keep2", "gone");
     for (int b = 0; b < batches; b++) {
-      List<Row> events = new ArrayList<>();
-      List<Row> snapshot = new ArrayList<>();
-      for (int day = 1; day <= 2; day++) {
-        Date date = Date.valueOf(LocalDate.of(2026, 3, day));
-        for (String u : users) {
-          String id = u + "-" + b + "-" + day;
-          events.add(row(SilverTables.EVENTS, Map.of("event_id", id, "event_time",
-              Timestamp.valueOf(date + " 10:00:00"), "event_date", date, "event_hour", 18,
-              "user_id", u, "event_type", b % 2 == 0 ? "login" : "like", "arrival_date",
-              date)));
+      for (List<String> users : List.of(List.of("keep1", "keep2"), List.of("gone"))) {
+        List<Row> events = new ArrayList<>();
+        for (int day = 1; day <= 2; day++) {
+          Date date = Date.valueOf(LocalDate.of(2026, 3, day));
+          for (String u : users) {
+            String id = u + "-" + b + "-" + day;
+            events.add(row(SilverTables.EVENTS, Map.of("event_id", id, "event_time",
+                Timestamp.valueOf(date + " 10:00:00"), "event_date", date, "event_hour", 18,
+                "user_id", u, "event_type", b % 2 == 0 ? "login" : "like", "arrival_date",
+                date)));
+          }
         }
+        ctx.writer().append(SilverTables.EVENTS, spark.createDataFrame(events,
+            SilverTables.EVENTS.schema()));
       }
-      snapshot.add(row(SilverTables.USERS, Map.of("user_id", users.get(b % users.size()),
-          "city", "city-" + b, "snapshot_date", Date.valueOf(LocalDate.of(2026, 3, 1)))));
-      ctx.writer().append(SilverTables.EVENTS, spark.createDataFrame(events,
-          SilverTables.EVENTS.schema()).repartition(2));
-      ctx.writer().append(SilverTables.USERS, spark.createDataFrame(snapshot,
+      List<String> members = List.of("keep1", "keep2", "gone");
+      ctx.writer().append(SilverTables.USERS, spark.createDataFrame(List.of(
+          row(SilverTables.USERS, Map.of("user_id", members.get(b % members.size()),
+              "city", "city-" + b, "snapshot_date", Date.valueOf(LocalDate.of(2026, 3, 1))))),
           SilverTables.USERS.schema()));
       if (b == 0) {
         spark.sql("ALTER TABLE delta.`" + ctx.warehouse().path(SilverTables.USERS)
@@ -120,9 +125,9 @@ class MaintainJobTest {
       throws Exception {
     JobFixture f = new JobFixture(tmp);
     JobContext ctx = JobContext.of(spark, f.config(Map.of()), null);
-    // The jobs write with Delta's optimized writes (one file per partition and write), and the
-    // erasure's DELETE would then rewrite the small files into one per partition: the fixture
-    // writes as a writer without them does, to leave small files for OPTIMIZE to compact.
+    // Each append adds a file per date; with Delta's optimized writes the erasure's DELETE would
+    // then rewrite those small files into one per partition: the fixture turns them off, as a
+    // writer without them would run, to leave small files for OPTIMIZE to compact.
     String optimizeWrite = "spark.databricks.delta.optimizeWrite.enabled";
     String optimizedBefore = spark.conf().get(optimizeWrite);
     spark.conf().set(optimizeWrite, "false");
