@@ -19,7 +19,10 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Each model's credits on a crafted three-touch journey, and a purchase with no touch. */
+/**
+ * Each model's credits on a crafted three-touch journey, and a purchase with no touch; the
+ * Shapley split when a channel's value is negative.
+ */
 class CreditsTest {
   private final SparkSession spark = SparkTestSession.get();
 
@@ -30,8 +33,12 @@ class CreditsTest {
     return Timestamp.valueOf("2026-03-01 " + (hour < 10 ? "0" : "") + hour + ":00:00");
   }
 
-  @Test
-  void everyModelOnAThreeTouchJourneyAndANoTouchPurchase() {
+  /**
+   * Every model's credits, by "conversion/model", per touch index (1-based), on the journey
+   * A, B, A of member u1 (purchase c1 at noon) and the purchase c2 of u2 with no touch; the
+   * chain gives A and B the removal effects and Shapley values {@code chain} holds.
+   */
+  private Map<String, double[]> credits(double[] removalEffects, double[] shapleyValues) {
     AttributionSettings s = AttributionSettings.from(new JobFixture(tmp).config(
         Map.of("attribution.time_decay_half_life_hours", "1")));
     Date day = Date.valueOf("2026-03-01");
@@ -57,8 +64,9 @@ class CreditsTest {
             .add("conversion_time", DataTypes.TimestampType)
             .add("conversion_date", DataTypes.DateType).add("amount", DataTypes.DoubleType)
             .add("conversion_slot", DataTypes.StringType).add("persona", DataTypes.StringType));
-    Dataset<Row> effects = spark.createDataFrame(List.of(RowFactory.create(day, "A", 0.5, 0.1),
-            RowFactory.create(day, "B", 1.0, 0.3)), new StructType()
+    Dataset<Row> effects = spark.createDataFrame(List.of(
+            RowFactory.create(day, "A", removalEffects[0], shapleyValues[0]),
+            RowFactory.create(day, "B", removalEffects[1], shapleyValues[1])), new StructType()
         .add("period_end", DataTypes.DateType).add("state", DataTypes.StringType)
         .add("removal_effect", DataTypes.DoubleType).add("shapley_value", DataTypes.DoubleType));
 
@@ -73,6 +81,12 @@ class CreditsTest {
         assertEquals(50.0, r.getDouble(r.fieldIndex("credited_gmv")), 1e-12);
       }
     }
+    return credits;
+  }
+
+  @Test
+  void everyModelOnAThreeTouchJourneyAndANoTouchPurchase() {
+    Map<String, double[]> credits = credits(new double[] {0.5, 1.0}, new double[] {0.1, 0.3});
     assertCredits(credits.get("c1/first_touch"), 1, 0, 0);
     assertCredits(credits.get("c1/last_touch"), 0, 0, 1);
     assertCredits(credits.get("c1/linear"), 1.0 / 3, 1.0 / 3, 1.0 / 3);
@@ -87,6 +101,19 @@ class CreditsTest {
       assertEquals(1.0, credits.get("c2/" + m)[0], 1e-12, m + ": the no-touch purchase");
     }
     assertEquals(14, credits.size());
+  }
+
+  /**
+   * A channel whose presence lowers the conversion rate (a negative Shapley value) gets no
+   * share of a journey; a journey of such channels only is split evenly, as one whose channels
+   * all have no value.
+   */
+  @Test
+  void aNegativeShapleyValueEarnsNoCredit() {
+    assertCredits(credits(new double[] {0.5, 1.0}, new double[] {-0.2, 0.3}).get("c1/shapley"),
+        0, 1, 0);
+    assertCredits(credits(new double[] {0.5, 1.0}, new double[] {-0.2, -0.1}).get("c1/shapley"),
+        1.0 / 3, 1.0 / 3, 1.0 / 3);
   }
 
   private static void assertCredits(double[] actual, double... expected) {

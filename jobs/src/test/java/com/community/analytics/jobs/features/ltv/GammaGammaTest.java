@@ -1,6 +1,7 @@
 package com.community.analytics.jobs.features.ltv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -80,6 +81,19 @@ class GammaGammaTest {
     GammaGamma fitted = new GammaGamma(fit.parameter("p"), fit.parameter("q"),
         fit.parameter("gamma"));
     assertEquals(truth.populationMean(), fitted.populationMean(), 0.02 * truth.populationMean());
+  }
+
+  /**
+   * Spend whose population mean is not finite (q <= 1) cannot price one-time buyers: the fit
+   * says so and counts as not converged, so the LTV falls back instead of using it.
+   */
+  @Test
+  void aFitWithQAtMostOneIsNotConverged() {
+    GammaGamma truth = new GammaGamma(3, 0.7, 20);
+    ModelFit fit = LtvFitter.fitGammaGamma(sample(truth, 20_000, new Well19937c(12)), 0);
+    assertTrue(fit.parameter("q") <= 1, "q " + fit.parameter("q"));
+    assertFalse(fit.converged());
+    assertEquals("q <= 1: the population mean spend is not finite", fit.message());
   }
 
   /** Returning members of the model: 1 to 6 repeat purchases each, their mean spend. */
