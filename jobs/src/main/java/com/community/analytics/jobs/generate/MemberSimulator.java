@@ -90,7 +90,9 @@ final class MemberSimulator implements Serializable {
         : new Purchases(List.of(), Double.NaN);
     double lastPurchase = purchases.days().isEmpty() ? regDay
         : purchases.days().get(purchases.days().size() - 1);
-    Life life = new Life(member, uid, regDay, engagement, favouriteTopic,
+    // From a hash: drawing it from the stream would move every later draw.
+    double clickiness = 0.4 + 1.2 * Sampling.unit(Sampling.mix(~s.seed(), member));
+    Life life = new Life(member, uid, regDay, engagement, clickiness, favouriteTopic,
         Math.max(regDay + lifetime, lastPurchase));
     life.evs.add(new Ev(regDay, "register").put("channel", pick(rng, World.CHANNELS)));
     for (int d = (int) regDay; d < s.days() && d <= life.activityEnd; d++) {
@@ -145,6 +147,8 @@ final class MemberSimulator implements Serializable {
     final String uid;
     final double regDay;
     final double engagement;
+    /** The member's click propensity per view (mean 1), the same before and during tests. */
+    final double clickiness;
     final int favouriteTopic;
     final double activityEnd;
     final List<Ev> evs = new ArrayList<>();
@@ -152,12 +156,13 @@ final class MemberSimulator implements Serializable {
     int sessionSeq;
     int tier;
 
-    Life(long member, String uid, double regDay, double engagement, int favouriteTopic,
-        double activityEnd) {
+    Life(long member, String uid, double regDay, double engagement, double clickiness,
+        int favouriteTopic, double activityEnd) {
       this.member = member;
       this.uid = uid;
       this.regDay = regDay;
       this.engagement = engagement;
+      this.clickiness = clickiness;
       this.favouriteTopic = favouriteTopic;
       this.activityEnd = activityEnd;
     }
@@ -195,7 +200,7 @@ final class MemberSimulator implements Serializable {
         session(rng, life, d, start);
       }
     }
-    if (rng.nextDouble() < 0.004) {
+    if (rng.nextDouble() < 0.004 * effect(life.variants, d, "complaint")) {
       life.evs.add(new Ev(d + hourFraction(rng), "complaint")
           .put("properties", Map.of("reason", pick(rng, new String[] {"delivery", "quality",
               "service", "spam"}))));
@@ -214,8 +219,10 @@ final class MemberSimulator implements Serializable {
     evs.add(new Ev(start, "login").put("session_id", sid));
     double t = start;
     for (World.Experiment e : world.experiments) {
+      // A hash, not the stream, decides exposure: adding an experiment moves nothing else.
       if (d >= e.firstDay() && d <= e.lastDay() && !life.variants.containsKey(e.id())
-          && rng.nextDouble() < 0.8) {
+          && Sampling.unit(Sampling.mix(s.seed() + e.id().hashCode() + 31L * d, life.member))
+              < 0.8) {
         String variant = (Sampling.mix(s.seed() + e.id().hashCode(), life.member) & 1) == 0
             ? "control" : "treatment";
         life.variants.put(e.id(), variant);
@@ -231,7 +238,7 @@ final class MemberSimulator implements Serializable {
       String cid = content(rng, d, life.favouriteTopic);
       String channel = World.CHANNELS[Sampling.weighted(rng, World.CHANNEL_REACH)];
       evs.add(view(rng, t, cid, channel, sid));
-      interact(rng, evs, t, cid, channel, sid, "click", 0.25 * clickLift);
+      interact(rng, evs, t, cid, channel, sid, "click", 0.25 * life.clickiness * clickLift);
       interact(rng, evs, t, cid, channel, sid, "like", 0.15);
       interact(rng, evs, t, cid, channel, sid, "comment", 0.04);
       interact(rng, evs, t, cid, channel, sid, "collect", 0.05);

@@ -34,9 +34,13 @@ final class World implements Serializable {
   static final double[] HOUR_PROFILE = {1.0, 0.5, 0.3, 0.2, 0.2, 0.4, 1.0, 2.5, 3.0, 2.5, 2.0,
       2.5, 3.5, 2.5, 2.0, 2.0, 2.2, 2.5, 3.0, 3.8, 4.5, 4.8, 4.0, 2.5};
 
-  /** An A/B test: which days it runs and its true multiplicative effect on one behaviour. */
-  record Experiment(String id, int firstDay, int lastDay, String metric, double effect)
-      implements Serializable {}
+  /**
+   * An A/B test: which days it runs and its true multiplicative effect on one behaviour; kind
+   * is effect (a planted goal effect), null (no effect), aa (both variants identical by
+   * design) or guardrail (it degrades a guardrail metric).
+   */
+  record Experiment(String id, int firstDay, int lastDay, String metric, double effect,
+      String kind) implements Serializable {}
 
   final List<Experiment> experiments;
 
@@ -53,9 +57,14 @@ final class World implements Serializable {
 
   World(GeneratorSettings s) {
     experiments = List.of(
-        new Experiment("exp_feed_ranking", s.days() / 3, (2 * s.days()) / 3, "click", 1.25),
-        new Experiment("exp_share_button", s.days() / 2, s.days() - 1, "share", 1.6),
-        new Experiment("exp_coupon_banner", s.days() / 4, (3 * s.days()) / 4, "none", 1.0));
+        new Experiment("exp_feed_ranking", s.days() / 3, (2 * s.days()) / 3, "click", 1.25,
+            "effect"),
+        new Experiment("exp_share_button", s.days() / 2, s.days() - 1, "share", 1.6, "effect"),
+        new Experiment("exp_coupon_banner", s.days() / 4, (3 * s.days()) / 4, "none", 1.0,
+            "null"),
+        new Experiment("exp_aa_check", s.days() / 3, s.days() - 1, "none", 1.0, "aa"),
+        new Experiment("exp_push_frequency", s.days() / 2, s.days() - 1, "complaint", 4.0,
+            "guardrail"));
     RandomGenerator rng = Sampling.stream(s.seed(), -1);
     int n = Math.max(300, s.members() / 5);
     int[] day = new int[n];
@@ -124,6 +133,7 @@ final class World implements Serializable {
       em.put("metric", e.metric());
       em.put("true_effect", e.effect());
       em.put("has_effect", e.effect() != 1.0);
+      em.put("kind", e.kind());
       ex.add(em);
     }
     m.put("channel_conversion_lift", ch);

@@ -92,6 +92,26 @@ public final class AlertRules {
     return alerts;
   }
 
+  /**
+   * Level 2: a treatment variant breached a guardrail in an A/B read-out (a row of
+   * {@link KpiTables#EXPERIMENT_RESULTS} with guardrail_breached).
+   */
+  public static List<Alert> guardrailAlerts(List<Row> experimentResults) {
+    List<Alert> alerts = new ArrayList<>();
+    for (Row r : experimentResults) {
+      if (Boolean.TRUE.equals(r.getAs("guardrail_breached"))) {
+        String subject = r.getAs("experiment_id") + "/" + r.getAs("variant") + "/"
+            + r.getAs("metric");
+        alerts.add(new Alert(r.<java.sql.Date>getAs("as_of_date").toLocalDate(), 2,
+            "experiment_guardrail", subject, r.getAs("lift"), null, String.format(
+                "experiment %s: %s moved %s by %+.1f%% against control, beyond its guardrail",
+                r.getAs("experiment_id"), r.getAs("variant"), r.getAs("metric"),
+                100 * r.<Double>getAs("lift"))));
+      }
+    }
+    return alerts;
+  }
+
   /** The alerts one KPI line of the date raises: complaints, conversion drop, turned red. */
   private static List<Alert> kpiAlerts(KpiBoard.Line line, KpiSettings.Alerts s) {
     List<Alert> alerts = new ArrayList<>();

@@ -1,89 +1,109 @@
 package com.community.analytics.jobs.kpi;
 
+import static com.community.analytics.jobs.kpi.Experiments.index;
+
 import com.community.analytics.common.spark.RowBuilder;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.special.Gamma;
 import org.apache.spark.sql.Row;
 
 /**
- * The A/B read-out of each experiment from its per-variant sums: CTR (clicks / views), share
- * rate (shares / views) and conversion rate (members who purchased / exposed members); each
- * variant's lift over control with a confidence interval and a two-sided z-test; and a
- * sample-ratio-mismatch chi-square test of the members per variant against the planned split.
+ * The A/B read-out of each experiment from its per-variant {@link Moments}: for every treatment
+ * variant and metric, the lift over control, plain and CUPED-adjusted ({@link Cuped}), each with
+ * a fixed-horizon interval and z-test; an always-valid confidence sequence and p-value
+ * ({@link ConfidenceSequence}); the chance to beat control and the expected loss
+ * ({@link BayesianLift}); Holm's correction ({@link Holm}) over the experiment's goal metrics x
+ * treatment variants; guardrails; and the experiment's health.
  *
- * <p>Conversion rate is a proportion of members, tested with the pooled two-proportion z-test.
- * CTR and share rate are proportions of views, but views of one member are not independent
- * (members are what was randomised), so their variance comes from the delta method over members
- * rather than the binomial formula, which would understate it and call noise significant.
- * The lift interval uses the delta method for the ratio of the two rates.
+ * <p>Conversion rate is a proportion of members, tested plain with the pooled two-proportion
+ * z-test. Per-view rates (CTR, share rate) are ratios whose views are not independent (members
+ * are what was randomised), so their variance comes from the delta method over members. The
+ * lift interval uses the delta method for the ratio of the two rates. The primary estimate is
+ * the CUPED one when {@code kpi.experiments.cuped.pre_days} > 0 and the pre-period explains
+ * anything, else the plain one; {@code significant} follows {@code kpi.experiments.method}:
+ * the always-valid p-value (sequential, the default: read any day) or the z-test's (fixed: one
+ * planned look). Intervals of goal metrics are at 1 - alpha / m (m comparisons), so they hold
+ * together; guardrails at 1 - alpha each. A guardrail is breached when the treatment moved it
+ * significantly (the method's p-value, not Holm-corrected: a guardrail should err on the side of
+ * alarm) by more than its tolerance in the bad direction.
  *
- * <p>An experiment is read on several metrics (and maybe several treatment variants), so its
- * m comparisons are corrected with Bonferroni: each is significant when its p-value is below
- * alpha / m (reported as {@code p_value_adjusted} = min(1, m p) below alpha), and its lift
- * interval is at 1 - alpha / m. Uncorrected, an experiment without any effect would show a
- * "significant" metric about 1 - 0.95^m of the time (14% with three metrics).
+ * <p>Health: the sample ratio against the planned split (Pearson's chi-square for a fixed look;
+ * for daily looks the Dirichlet-multinomial mixture test of Lindon and Malek 2022, "Anytime-valid
+ * inference for multinomial count data", NeurIPS), the share of members exposed to more than
+ * one variant, and exposures before a configured start date. An unhealthy experiment declares
+ * nothing significant.
  */
 public final class ExperimentStats {
   private ExperimentStats() {}
 
   private static final NormalDistribution NORMAL = new NormalDistribution();
+  /** Prior weight (pseudo-members) of the sequential SRM test's Dirichlet, centred on the plan. */
+  private static final double SRM_PRIOR_MEMBERS = 100;
+
+  /**
+   * An A/B metric: the group value during and before exposure, and whether it is a proportion
+   * of members (tested plain with the pooled two-proportion z-test).
+   */
+  public record Metric(String name, Ratio during, Ratio before, boolean proportionOfMembers) {}
+
+  public static final Map<String, Metric> METRICS = metrics(
+      new Metric("ctr", ratio("clicks", "views"), ratio("pre_clicks", "pre_views"), false),
+      new Metric("share_rate", ratio("shares", "views"), ratio("pre_shares", "pre_views"),
+          false),
+      new Metric("conversion_rate", mean("converted"), mean("pre_converted"), true),
+      new Metric("complaints_per_member", mean("complaints"), mean("pre_complaints"), false),
+      new Metric("push_opens_per_member", mean("push_opens"), mean("pre_push_opens"), false));
 
   /** One variant's sums as of a date (a row of {@link Experiments#variantSums}). */
   public record VariantSums(LocalDate asOf, String experiment, String variant,
-      LocalDate periodStart, LocalDate periodEnd, long members, double views, double clicks,
-      double shares, long converters, double viewsSq, double clicksSq, double sharesSq,
-      double viewsClicks, double viewsShares) {
+      LocalDate periodStart, LocalDate periodEnd, long members, long switched, Moments moments) {
 
     public static VariantSums of(Row r) {
+      List<Double> sums = r.getList(r.fieldIndex("sums"));
+      List<Double> upper = r.getList(r.fieldIndex("products"));
+      int k = sums.size();
+      double[][] products = new double[k][k];
+      int at = 0;
+      for (int i = 0; i < k; i++) {
+        for (int j = i; j < k; j++) {
+          products[i][j] = upper.get(at);
+          products[j][i] = upper.get(at++);
+        }
+      }
+      long members = r.<Long>getAs("members");
       return new VariantSums(r.<Date>getAs("as_of_date").toLocalDate(),
           r.getAs("experiment_id"), r.getAs("variant"),
           r.<Date>getAs("period_start").toLocalDate(), r.<Date>getAs("period_end").toLocalDate(),
-          r.<Long>getAs("members"), r.<Long>getAs("views"), r.<Long>getAs("clicks"),
-          r.<Long>getAs("shares"), r.<Long>getAs("converters"), r.<Long>getAs("views_sq"),
-          r.<Long>getAs("clicks_sq"), r.<Long>getAs("shares_sq"),
-          r.<Long>getAs("views_clicks"), r.<Long>getAs("views_shares"));
+          members, r.<Long>getAs("switched"), new Moments(members,
+              sums.stream().mapToDouble(Double::doubleValue).toArray(), products));
     }
 
-    Estimate metric(String metric) {
-      return switch (metric) {
-        case "ctr" -> Estimate.ratio(members, clicks, views, clicksSq, viewsSq, viewsClicks);
-        case "share_rate" ->
-            Estimate.ratio(members, shares, views, sharesSq, viewsSq, viewsShares);
-        case "conversion_rate" -> Estimate.proportion(members, converters);
-        default -> throw new IllegalArgumentException("no metric " + metric);
-      };
+    /** The metric's plain estimate with the variance of the group's rate. */
+    Estimate estimate(Metric metric) {
+      Ratio m = metric.during();
+      double numerator = moments.sums()[m.numerator()];
+      if (metric.proportionOfMembers()) {
+        return Estimate.proportion(members, Math.round(numerator));
+      }
+      double denominator = m.denominator() == Ratio.NONE ? members
+          : moments.sums()[m.denominator()];
+      double rate = denominator > 0 ? numerator / denominator : Double.NaN;
+      return new Estimate(numerator, denominator, rate,
+          denominator > 0 ? m.variance(moments) : Double.NaN, false);
     }
   }
-
-  public static final List<String> METRICS = List.of("ctr", "share_rate", "conversion_rate");
 
   /** A rate with the variance of its estimate; numerator and denominator as counted. */
   public record Estimate(double numerator, double denominator, double rate, double variance,
       boolean proportionOfUnits) {
-
-    /**
-     * Sum X / sum Y over n members; delta-method variance
-     * (s_XX - 2 R s_XY + R^2 s_YY) / (n Ybar^2) with sample (co)variances over members.
-     */
-    static Estimate ratio(long n, double x, double y, double xx, double yy, double xy) {
-      if (n < 2 || y <= 0) {
-        return new Estimate(x, y, y > 0 ? x / y : Double.NaN, Double.NaN, false);
-      }
-      double r = x / y;
-      double xBar = x / n;
-      double yBar = y / n;
-      double sxx = (xx - n * xBar * xBar) / (n - 1);
-      double syy = (yy - n * yBar * yBar) / (n - 1);
-      double sxy = (xy - n * xBar * yBar) / (n - 1);
-      double variance = Math.max(0, sxx - 2 * r * sxy + r * r * syy) / (n * yBar * yBar);
-      return new Estimate(x, y, r, variance, false);
-    }
 
     /** k of n units: p (1 - p) / n. */
     static Estimate proportion(long n, long k) {
@@ -96,7 +116,8 @@ public final class ExperimentStats {
   }
 
   /** Treatment against control: relative lift with its interval, z and two-sided p. */
-  public record Comparison(double lift, double ciLow, double ciHigh, double z, double p) {}
+  public record Comparison(double lift, double liftSe, double ciLow, double ciHigh, double z,
+      double p) {}
 
   static Comparison compare(Estimate t, Estimate c, double alpha) {
     double se;
@@ -114,7 +135,7 @@ public final class ExperimentStats {
     double liftSe = c.rate() > 0 ? Math.sqrt(t.variance() / (c.rate() * c.rate())
         + t.rate() * t.rate() * c.variance() / Math.pow(c.rate(), 4)) : Double.NaN;
     double zCrit = NORMAL.inverseCumulativeProbability(1 - alpha / 2);
-    return new Comparison(lift, lift - zCrit * liftSe, lift + zCrit * liftSe, z, p);
+    return new Comparison(lift, liftSe, lift - zCrit * liftSe, lift + zCrit * liftSe, z, p);
   }
 
   /** Chi-square of observed counts against planned shares: {chi2, p}; a share of 0 for an
@@ -137,66 +158,66 @@ public final class ExperimentStats {
     return new double[] {chi2, p};
   }
 
+  /**
+   * The always-valid p-value of "members arrive in the planned shares": 1 / the Bayes factor of
+   * a Dirichlet(100 x shares) mixture against the plan (Lindon and Malek 2022), valid at every
+   * look however often the counts are read.
+   */
+  static double sequentialSampleRatio(long[] observed, double[] shares) {
+    double prior = 0;
+    long total = 0;
+    double logBayesFactor = 0;
+    for (int i = 0; i < observed.length; i++) {
+      if (shares[i] <= 0) {
+        return observed[i] > 0 ? 0 : Double.NaN;
+      }
+      double a = SRM_PRIOR_MEMBERS * shares[i];
+      prior += a;
+      total += observed[i];
+      logBayesFactor += Gamma.logGamma(a + observed[i]) - Gamma.logGamma(a)
+          - observed[i] * Math.log(shares[i]);
+    }
+    logBayesFactor += Gamma.logGamma(prior) - Gamma.logGamma(prior + total);
+    return Math.min(1, Math.exp(-logBayesFactor));
+  }
+
   /** Rows of {@link KpiTables#EXPERIMENT_RESULTS} for the given sums. */
   public static List<Row> readOut(List<VariantSums> sums, KpiSettings s) {
     Map<String, List<VariantSums>> byExperiment = new LinkedHashMap<>();
-    for (VariantSums v : sums.stream().sorted(java.util.Comparator
-        .comparing(VariantSums::asOf).thenComparing(VariantSums::experiment)
-        .thenComparing(VariantSums::variant)).toList()) {
+    for (VariantSums v : sums.stream().sorted(Comparator.comparing(VariantSums::asOf)
+        .thenComparing(VariantSums::experiment).thenComparing(VariantSums::variant)).toList()) {
       byExperiment.computeIfAbsent(v.asOf() + "/" + v.experiment(), k -> new ArrayList<>())
           .add(v);
     }
     List<Row> rows = new ArrayList<>();
     for (List<VariantSums> variants : byExperiment.values()) {
-      String experiment = variants.get(0).experiment();
-      Map<String, Double> plan = s.allocation().get(experiment);
-      long[] observed = new long[variants.size()];
-      double[] shares = new double[variants.size()];
-      for (int i = 0; i < variants.size(); i++) {
-        observed[i] = variants.get(i).members();
-        shares[i] = plan == null ? 1.0 / variants.size()
-            : plan.getOrDefault(variants.get(i).variant(), 0.0);
-      }
-      double[] srm = variants.size() < 2 ? new double[] {Double.NaN, Double.NaN}
-          : sampleRatio(observed, shares);
-      Boolean mismatch = Double.isNaN(srm[1]) ? null : srm[1] < s.srmAlpha();
-      VariantSums control = variants.stream()
-          .filter(v -> v.variant().equals(s.controlVariant())).findFirst().orElse(null);
-      int comparisons = METRICS.size() * Math.max(1, variants.size() - 1);
-      double alpha = s.alpha() / comparisons;
-      for (int i = 0; i < variants.size(); i++) {
-        VariantSums v = variants.get(i);
-        for (String metric : METRICS) {
-          Estimate e = v.metric(metric);
-          Estimate c = control == null ? null : control.metric(metric);
-          Comparison cmp = c == null || v == control ? null : compare(e, c, alpha);
-          Double adjusted = cmp == null || Double.isNaN(cmp.p()) ? null
-              : Math.min(1, cmp.p() * comparisons);
-          RowBuilder row = RowBuilder.of(KpiTables.EXPERIMENT_RESULTS.schema())
-              .set("as_of_date", Date.valueOf(v.asOf())).set("experiment_id", experiment)
-              .set("variant", v.variant()).set("metric", metric)
-              .set("period_start", Date.valueOf(v.periodStart()))
-              .set("period_end", Date.valueOf(v.periodEnd())).set("exposed_members", v.members())
-              .set("numerator", e.numerator()).set("denominator", e.denominator())
-              .set("rate", finite(e.rate()))
-              .set("control_rate", c == null ? null : finite(c.rate()))
-              .set("p_value_adjusted", adjusted)
-              .set("significant", adjusted == null ? null : adjusted < s.alpha())
-              .set("expected_share", shares[i]).set("srm_chi_square", finite(srm[0]))
-              .set("srm_p_value", finite(srm[1])).set("srm_mismatch", mismatch);
-          if (cmp != null) {
-            row.set("lift", finite(cmp.lift())).set("lift_ci_low", finite(cmp.ciLow()))
-                .set("lift_ci_high", finite(cmp.ciHigh())).set("z_score", finite(cmp.z()))
-                .set("p_value", finite(cmp.p()));
-          }
-          rows.add(row.build());
-        }
-      }
+      rows.addAll(new ExperimentReadOut(variants, s).rows());
     }
     return rows;
   }
 
-  private static Double finite(double v) {
+  private static Ratio ratio(String numerator, String denominator) {
+    return new Ratio(index(numerator), index(denominator));
+  }
+
+  private static Ratio mean(String variable) {
+    return Ratio.mean(index(variable));
+  }
+
+  private static Map<String, Metric> metrics(Metric... metrics) {
+    Map<String, Metric> byName = new LinkedHashMap<>();
+    for (Metric m : metrics) {
+      byName.put(m.name(), m);
+    }
+    return java.util.Collections.unmodifiableMap(byName);
+  }
+
+  static Double finite(double v) {
     return Double.isNaN(v) ? null : v;
+  }
+
+  /** Used by the read-out to build rows. */
+  static RowBuilder row() {
+    return RowBuilder.of(KpiTables.EXPERIMENT_RESULTS.schema());
   }
 }

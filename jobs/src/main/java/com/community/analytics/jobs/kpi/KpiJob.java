@@ -137,8 +137,8 @@ public final class KpiJob implements Job {
             ctx.warehouse().read(SilverTables.CONTENT), s.interactionTypes(),
             s.actionWindowHours(), funnelFrom, range.to()),
         DateRange.of(funnelFrom, range.to()).sqlBetween("date"));
-    writeExperiments(ctx, s, range, events);
-    List<AlertRules.Alert> alerts = new ArrayList<>();
+    List<AlertRules.Alert> alerts = new ArrayList<>(
+        AlertRules.guardrailAlerts(writeExperiments(ctx, s, range, events)));
     for (AlertRules.DataHealth health : Phases.run(spark, name(), "check data health",
         () -> health(ctx, range, s))) {
       alerts.addAll(AlertRules.evaluate(board, health, s.alerts()));
@@ -175,20 +175,23 @@ public final class KpiJob implements Job {
     return board;
   }
 
-  /** The A/B read-outs of the range's read-out dates. */
-  private void writeExperiments(JobContext ctx, KpiSettings s, DateRange range,
+  /** The A/B read-outs of the range's read-out dates; returns the rows written. */
+  private List<Row> writeExperiments(JobContext ctx, KpiSettings s, DateRange range,
       Dataset<Row> events) {
     List<LocalDate> readouts = range.snapshotDays(s.readoutEveryDays());
+    int preDays = s.experiments().cupedPreDays();
     List<ExperimentStats.VariantSums> sums = Phases.run(ctx.spark(), name(), "sum A/B metrics",
         () -> Experiments.variantSums(window(events, range.from().minusDays(
-                s.experimentLookbackDays() - 1L), range.to())
-                .where(col("event_type").isin("experiment_exposure", "content_view", "click",
-                    "share", "purchase")), DateFrames.of(ctx.spark(), "as_of_date", readouts),
-            s.experimentLookbackDays())
+                s.experimentLookbackDays() - 1L + preDays), range.to())
+                .where(col("event_type").isin(Experiments.EVENT_TYPES.toArray())),
+            DateFrames.of(ctx.spark(), "as_of_date", readouts), s.experimentLookbackDays(),
+            preDays)
             .collectAsList().stream().map(ExperimentStats.VariantSums::of).toList());
-    ctx.replace(KpiTables.EXPERIMENT_RESULTS, ctx.spark().createDataFrame(
-            ExperimentStats.readOut(sums, s), KpiTables.EXPERIMENT_RESULTS.schema()),
+    List<Row> rows = ExperimentStats.readOut(sums, s);
+    ctx.replace(KpiTables.EXPERIMENT_RESULTS, ctx.spark().createDataFrame(rows,
+            KpiTables.EXPERIMENT_RESULTS.schema()),
         "as_of_date IN (" + DateRange.sqlList(readouts) + ")");
+    return rows;
   }
 
   /**

@@ -6,6 +6,7 @@ import com.community.analytics.common.config.ConfigKey;
 import com.community.analytics.common.lake.EventContract;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.Serializable;
+import java.time.LocalDate;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +21,33 @@ import java.util.Map;
 public record KpiSettings(int mauDays, int trailingDays, int cohortWeeks,
     List<String> interactionTypes, Map<Kpi, KpiTarget> targets, int actionWindowHours,
     int experimentLookbackDays, int readoutEveryDays, String controlVariant, double alpha,
-    double srmAlpha, Map<String, Map<String, Double>> allocation, Alerts alerts)
-    implements Serializable {
+    double srmAlpha, Map<String, Map<String, Double>> allocation, Alerts alerts,
+    ExperimentRules experiments) implements Serializable {
+
+  /**
+   * The A/B read-out's methods: CUPED's pre-exposure window (0: off), the inference method
+   * (sequential or fixed), the confidence sequence's tuning, the Bayesian prior on a lift, the
+   * goal metrics (corrected together with Holm), the guardrails, and the health limits.
+   */
+  public record ExperimentRules(int cupedPreDays, boolean sequential, long tuningMembers,
+      double priorSd, List<String> goalMetrics, Map<String, Guardrail> guardrails,
+      double maxSwitchedShare, Map<String, LocalDate> startDates) implements Serializable {}
+
+  /** A metric that must not degrade by more than {@code tolerance} (relative). */
+  public record Guardrail(String direction, double tolerance) implements Serializable {
+    public Guardrail {
+      if (!"higher".equals(direction) && !"lower".equals(direction)) {
+        throw ConfigException.at("direction", "expected higher or lower, got " + direction);
+      }
+      if (!(tolerance >= 0)) {
+        throw ConfigException.at("tolerance", "must be >= 0, got " + tolerance);
+      }
+    }
+
+    public boolean higherIsBetter() {
+      return "higher".equals(direction);
+    }
+  }
 
   /** The alert thresholds. */
   public record Alerts(long complaintsPerDay, double conversionDrop, double quarantineShare,
@@ -71,8 +97,36 @@ public record KpiSettings(int mauDays, int trailingDays, int cohortWeeks,
       "kpi.experiments.control_variant",
       "control", "the variant lifts are measured against");
   public static final ConfigKey<Double> ALPHA = share(ConfigKey.decimal("kpi.experiments.alpha",
-      0.05, "significance level of an experiment's read-out, Bonferroni-corrected over its "
+      0.05, "significance level of an experiment's read-out, Holm-corrected over its goal "
           + "metrics and treatment variants"));
+  public static final ConfigKey<Integer> CUPED_PRE_DAYS = ConfigKey.integer(
+      "kpi.experiments.cuped.pre_days", 14, "CUPED adjusts each metric by the member's value "
+          + "over the N days before their first exposure; 0 turns CUPED off").atLeast(0);
+  public static final ConfigKey<String> METHOD = ConfigKey.string("kpi.experiments.method",
+      "sequential", "sequential (always-valid, read any day) or fixed (one planned look)")
+      .check(m -> m.equals("sequential") || m.equals("fixed"), "sequential or fixed");
+  public static final ConfigKey<Long> TUNING_MEMBERS = ConfigKey.longValue(
+      "kpi.experiments.sequential.tuning_members", 5000L, "the confidence sequence is "
+          + "tightest at this many exposed members (any value keeps its guarantee)").atLeast(1);
+  public static final ConfigKey<Double> PRIOR_SD = ConfigKey.decimal(
+      "kpi.experiments.bayesian.prior_sd", 0.3, "standard deviation of the weak normal prior "
+          + "on a relative lift (chance to win, expected loss)").check(v -> v > 0, "> 0");
+  public static final ConfigKey<List<String>> GOAL_METRICS = ConfigKey.list(
+      "kpi.experiments.goal_metrics", List.of("ctr", "share_rate", "conversion_rate"),
+      "metrics an experiment is judged on, Holm-corrected together")
+      .validate(KpiSettings::knownMetrics);
+  public static final ConfigKey<Map<String, Guardrail>> GUARDRAILS = ConfigKey.tree(
+      "kpi.experiments.guardrails", "{metric: {direction: higher|lower, tolerance}}: a "
+          + "treatment significantly worse by more than the tolerance (relative) breaches",
+      new TypeReference<Map<String, Guardrail>>() {})
+      .validate(g -> knownMetrics(List.copyOf(g.keySet())));
+  public static final ConfigKey<Double> MAX_SWITCHED_SHARE = share(ConfigKey.decimal(
+      "kpi.experiments.health.max_switched_share", 0.01,
+      "unhealthy when more than this share of members was exposed to more than one variant"));
+  public static final ConfigKey<Map<String, String>> START_DATES = ConfigKey.tree(
+      "kpi.experiments.start_dates", "{experiment_id: yyyy-MM-dd}: exposures before it make "
+          + "the experiment unhealthy", new TypeReference<Map<String, String>>() {})
+      .validate(KpiSettings::checkDates);
   public static final ConfigKey<Double> SRM_ALPHA = share(ConfigKey.decimal(
       "kpi.experiments.srm_alpha", 0.001,
       "a sample-ratio mismatch is flagged when the chi-square p-value is below this"));
@@ -118,6 +172,8 @@ public record KpiSettings(int mauDays, int trailingDays, int cohortWeeks,
   public static List<ConfigKey<?>> keys() {
     return List.of(MAU_DAYS, TRAILING_DAYS, COHORT_WEEKS, INTERACTION_TYPES, TARGETS,
         ACTION_WINDOW, LOOKBACK, READOUT_EVERY, CONTROL, ALPHA, SRM_ALPHA, ALLOCATION,
+        CUPED_PRE_DAYS, METHOD, TUNING_MEMBERS, PRIOR_SD, GOAL_METRICS, GUARDRAILS,
+        MAX_SWITCHED_SHARE, START_DATES,
         COMPLAINTS, CONVERSION_DROP, QUARANTINE_SHARE, CHURN_PSI, FAIL_ON_LEVEL3, VOLUME_WINDOW,
         VOLUME_MIN_DAYS, VOLUME_LOW, VOLUME_HIGH, VANISH_MIN_ROWS, ARRIVAL_DEADLINE);
   }
@@ -136,7 +192,36 @@ public record KpiSettings(int mauDays, int trailingDays, int cohortWeeks,
         c.get(INTERACTION_TYPES), targets, c.get(ACTION_WINDOW), c.get(LOOKBACK),
         c.get(READOUT_EVERY), c.get(CONTROL), c.get(ALPHA), c.get(SRM_ALPHA),
         c.isSet(ALLOCATION) ? new LinkedHashMap<String, Map<String, Double>>(c.get(ALLOCATION))
-            : Map.of(), alerts);
+            : Map.of(), alerts, experimentRules(c));
+  }
+
+  private static ExperimentRules experimentRules(AppConfig c) {
+    Map<String, LocalDate> starts = new LinkedHashMap<>();
+    if (c.isSet(START_DATES)) {
+      c.get(START_DATES).forEach((id, d) -> starts.put(id, LocalDate.parse(d)));
+    }
+    return new ExperimentRules(c.get(CUPED_PRE_DAYS), c.get(METHOD).equals("sequential"),
+        c.get(TUNING_MEMBERS), c.get(PRIOR_SD), c.get(GOAL_METRICS),
+        c.isSet(GUARDRAILS) ? c.get(GUARDRAILS) : Map.of(), c.get(MAX_SWITCHED_SHARE), starts);
+  }
+
+  private static void knownMetrics(List<String> metrics) {
+    for (String m : metrics) {
+      if (!ExperimentStats.METRICS.containsKey(m)) {
+        throw ConfigException.at(m, "no such A/B metric; known: "
+            + ExperimentStats.METRICS.keySet());
+      }
+    }
+  }
+
+  private static void checkDates(Map<String, String> dates) {
+    dates.forEach((id, d) -> {
+      try {
+        LocalDate.parse(d);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw ConfigException.at(id, "expected a date yyyy-MM-dd, got " + d);
+      }
+    });
   }
 
   /** A share strictly between 0 and 1. */

@@ -82,33 +82,64 @@ public final class KpiTables {
 
   public static final TableSpec EXPERIMENT_RESULTS = new TableSpec("gold.experiment_results",
       "As-of date x experiment x variant x metric: exposed members, the rate, lift over control "
-          + "with its confidence interval, z-test p-value, and the sample-ratio-mismatch check.",
+          + "plain and CUPED-adjusted with fixed-horizon intervals, the always-valid confidence "
+          + "sequence, Holm-adjusted p-value, chance to win, guardrails and the experiment's "
+          + "health.",
       TableSpec.schema(
           column("as_of_date", DataTypes.DateType, "data up to this date (partition)"),
           column("experiment_id", DataTypes.StringType, "experiment"),
           column("variant", DataTypes.StringType, "variant of the members' first exposure"),
-          column("metric", DataTypes.StringType, "ctr, share_rate or conversion_rate"),
+          column("metric", DataTypes.StringType, "ctr, share_rate, conversion_rate, "
+              + "complaints_per_member or push_opens_per_member"),
+          column("role", DataTypes.StringType,
+              "goal (kpi.experiments.goal_metrics) or guardrail (kpi.experiments.guardrails)"),
+          column("method", DataTypes.StringType, "kpi.experiments.method: sequential or fixed"),
           column("period_start", DataTypes.DateType, "first exposure date seen"),
           column("period_end", DataTypes.DateType, "last exposure date up to as_of_date"),
           column("exposed_members", DataTypes.LongType, "members first exposed to the variant"),
-          column("numerator", DataTypes.DoubleType, "clicks, shares or converted members"),
-          column("denominator", DataTypes.DoubleType, "views, views or exposed members"),
+          column("numerator", DataTypes.DoubleType,
+              "clicks, shares, converted members, complaints or push opens"),
+          column("denominator", DataTypes.DoubleType, "views, or exposed members"),
           column("rate", DataTypes.DoubleType, "numerator / denominator"),
           column("control_rate", DataTypes.DoubleType, "the control variant's rate"),
-          column("lift", DataTypes.DoubleType, "rate / control_rate - 1 (null for control)"),
-          column("lift_ci_low", DataTypes.DoubleType,
-              "lower end of the lift's interval at 1 - alpha / comparisons"),
-          column("lift_ci_high", DataTypes.DoubleType, "upper end of the lift's interval"),
-          column("z_score", DataTypes.DoubleType, "z statistic of rate - control_rate"),
-          column("p_value", DataTypes.DoubleType, "two-sided p-value of the z-test"),
-          column("p_value_adjusted", DataTypes.DoubleType, "Bonferroni: min(1, p_value x the "
-              + "experiment's comparisons (metrics x treatment variants))"),
+          column("lift", DataTypes.DoubleType, "rate / control_rate - 1, plain (null for "
+              + "control)"),
+          column("lift_ci_low", DataTypes.DoubleType, "lower end of the plain lift's "
+              + "fixed-horizon interval (at 1 - alpha / m for the m goal comparisons)"),
+          column("lift_ci_high", DataTypes.DoubleType, "upper end of that interval"),
+          column("lift_cuped", DataTypes.DoubleType, "the CUPED-adjusted lift (null when CUPED "
+              + "is off or the pre-exposure window explains nothing)"),
+          column("lift_cuped_ci_low", DataTypes.DoubleType,
+              "lower end of the adjusted lift's fixed-horizon interval"),
+          column("lift_cuped_ci_high", DataTypes.DoubleType, "upper end of that interval"),
+          column("cuped_variance_reduction", DataTypes.DoubleType,
+              "1 - Var(adjusted lift) / Var(plain lift)"),
+          column("lift_cs_low", DataTypes.DoubleType, "lower end of the always-valid confidence "
+              + "sequence of the primary (CUPED when applied) lift"),
+          column("lift_cs_high", DataTypes.DoubleType, "upper end of that sequence"),
+          column("z_score", DataTypes.DoubleType, "z statistic of the primary difference"),
+          column("p_value", DataTypes.DoubleType, "two-sided fixed-horizon p-value of the z-test"),
+          column("p_value_sequential", DataTypes.DoubleType,
+              "always-valid p-value (normal-mixture SPRT)"),
+          column("p_value_adjusted", DataTypes.DoubleType, "the method's p-value, Holm-adjusted "
+              + "over the experiment's goal metrics x treatment variants (guardrails: as is)"),
           column("significant", DataTypes.BooleanType,
-              "p_value_adjusted < kpi.experiments.alpha"),
+              "p_value_adjusted < kpi.experiments.alpha and the experiment is healthy"),
+          column("chance_to_win", DataTypes.DoubleType,
+              "posterior P(true lift > 0), prior N(0, kpi.experiments.bayesian.prior_sd^2)"),
+          column("expected_loss", DataTypes.DoubleType,
+              "posterior E[max(0, -true lift)]: the lift lost on average by shipping"),
+          column("guardrail_breached", DataTypes.BooleanType, "guardrail rows: a significant "
+              + "change (the method's p-value < alpha) past the tolerance on the bad side"),
           column("expected_share", DataTypes.DoubleType, "planned share of members"),
           column("srm_chi_square", DataTypes.DoubleType, "chi-square of members vs the plan"),
           column("srm_p_value", DataTypes.DoubleType, "p-value of the SRM chi-square"),
+          column("srm_p_value_sequential", DataTypes.DoubleType,
+              "always-valid SRM p-value (Dirichlet-multinomial mixture)"),
           column("srm_mismatch", DataTypes.BooleanType,
-              "srm_p_value < kpi.experiments.srm_alpha: randomisation looks broken")),
+              "the method's SRM p-value < kpi.experiments.srm_alpha"),
+          column("health", DataTypes.StringType, "healthy or unhealthy"),
+          column("health_reasons", DataTypes.StringType,
+              "why unhealthy: sample ratio, members in several variants, early exposures")),
       "as_of_date");
 }

@@ -18,10 +18,22 @@ import org.junit.jupiter.api.Test;
 class ExperimentStatsTest {
   private static final LocalDate D = LocalDate.of(2026, 3, 10);
 
+  /** The fixed-horizon read-out without CUPED, the plan as given. */
   private static KpiSettings settings(Map<String, Map<String, Double>> allocation) {
+    return settings(allocation, rules(false, Map.of(), Map.of()));
+  }
+
+  static KpiSettings settings(Map<String, Map<String, Double>> allocation,
+      KpiSettings.ExperimentRules rules) {
     return new KpiSettings(30, 7, 12, List.of("like"), Map.of(), 24, 120, 7, "control", 0.05,
         0.001, allocation, new KpiSettings.Alerts(50, 0.05, 0.02, 0.25, false, 7, 3, 0.5,
-            2.0, 3, 6));
+            2.0, 3, 6), rules);
+  }
+
+  static KpiSettings.ExperimentRules rules(boolean sequential,
+      Map<String, KpiSettings.Guardrail> guardrails, Map<String, LocalDate> starts) {
+    return new KpiSettings.ExperimentRules(0, sequential, 5000, 0.3,
+        List.of("ctr", "share_rate", "conversion_rate"), guardrails, 0.01, starts);
   }
 
   @Test
@@ -43,17 +55,19 @@ class ExperimentStatsTest {
 
   @Test
   void perViewRateVarianceCountsMembersNotViews() {
-    // One view per member: the delta method gives the binomial variance with n - 1.
-    ExperimentStats.Estimate single = ExperimentStats.Estimate.ratio(100, 30, 100, 30, 100, 30);
-    assertEquals(0.3, single.rate(), 1e-12);
-    assertEquals(0.3 * 0.7 / 99, single.variance(), 1e-12);
+    // Columns views, clicks. One view per member: the delta method gives the binomial
+    // variance with n - 1.
+    Ratio ctr = new Ratio(1, 0);
+    Moments single = Moments.of(members(100, 30, new double[] {1, 1}, new double[] {1, 0}));
+    assertEquals(0.3, ctr.value(single), 1e-12);
+    assertEquals(0.3 * 0.7 / 99, ctr.variance(single), 1e-12);
     // Ten views per member, each member clicking all or none: ten times the variance the
     // binomial formula over 1000 views would claim.
-    ExperimentStats.Estimate clustered =
-        ExperimentStats.Estimate.ratio(100, 300, 1000, 30 * 100, 100 * 100, 30 * 100);
-    assertEquals(0.3, clustered.rate(), 1e-12);
-    assertEquals(0.3 * 0.7 / 99, clustered.variance(), 1e-12);
-    assertEquals(10 * 100 / 99.0, clustered.variance() / (0.3 * 0.7 / 1000), 1e-9);
+    Moments clustered = Moments.of(members(100, 30, new double[] {10, 10},
+        new double[] {10, 0}));
+    assertEquals(0.3, ctr.value(clustered), 1e-12);
+    assertEquals(0.3 * 0.7 / 99, ctr.variance(clustered), 1e-12);
+    assertEquals(10 * 100 / 99.0, ctr.variance(clustered) / (0.3 * 0.7 / 1000), 1e-9);
   }
 
   @Test
@@ -111,10 +125,149 @@ class ExperimentStatsTest {
         "the interval at 1 - 0.05/3 holds no lift: " + conversion);
   }
 
-  /** n members with 5 views and 1 click each; k of them converted. */
-  private static ExperimentStats.VariantSums sums(String variant, long n, long k) {
-    return new ExperimentStats.VariantSums(D, "exp", variant, D.minusDays(9), D, n, 5.0 * n, n,
-        0, k, 25.0 * n, n, 0, 5.0 * n, 0);
+  @Test
+  void holmDeclaresWhatBonferroniWouldMiss() {
+    // Conversion 250 vs 200 of 1000 (p 0.0074), CTR 348 vs 300 of 1000 views (p 0.0217):
+    // Holm 3 x 0.0074 and max(that, 2 x 0.0217) = 0.043; Bonferroni would give 3 x 0.0217.
+    List<Row> rows = ExperimentStats.readOut(List.of(sums("control", 1000, 200, 300),
+        sums("treatment", 1000, 250, 348)), settings(Map.of()));
+    Row ctr = pick(rows, "treatment", "ctr");
+    double p = (Double) get(ctr, "p_value");
+    assertEquals(0.02172, p, 1e-4);
+    assertEquals(2 * p, (Double) get(ctr, "p_value_adjusted"), 1e-12);
+    assertEquals(true, get(ctr, "significant"), "Bonferroni's 3p = " + 3 * p + " would not be");
+    Row conversion = pick(rows, "treatment", "conversion_rate");
+    assertEquals(3 * (Double) get(conversion, "p_value"),
+        (Double) get(conversion, "p_value_adjusted"), 1e-12);
+  }
+
+  @Test
+  void theSequentialMethodReadsTheAlwaysValidPValueAndCarriesBothIntervals() {
+    List<ExperimentStats.VariantSums> sums = List.of(sums("control", 1000, 200, 300),
+        sums("treatment", 1000, 250, 348));
+    Row fixed = pick(ExperimentStats.readOut(sums, settings(Map.of())), "treatment", "ctr");
+    Row sequential = pick(ExperimentStats.readOut(sums, settings(Map.of(),
+        rules(true, Map.of(), Map.of()))), "treatment", "ctr");
+    assertEquals("sequential", get(sequential, "method"));
+    assertEquals(get(fixed, "p_value"), get(sequential, "p_value"), "the z-test is still shown");
+    double pSequential = (Double) get(sequential, "p_value_sequential");
+    assertTrue(pSequential > (Double) get(sequential, "p_value"),
+        "looking any day costs evidence: " + sequential);
+    assertEquals(false, get(sequential, "significant"), "0.0217 fixed is not enough any day");
+    assertEquals(true, get(fixed, "significant"));
+    assertTrue((Double) get(sequential, "lift_cs_low") < (Double) get(sequential, "lift_ci_low")
+        && (Double) get(sequential, "lift_cs_high") > (Double) get(sequential, "lift_ci_high"),
+        "the sequence contains the fixed interval: " + sequential);
+    double chance = (Double) get(sequential, "chance_to_win");
+    assertTrue(chance > 0.97 && chance < 1, "lift 0.16 with z 2.3: " + chance);
+  }
+
+  @Test
+  void anUnhealthyExperimentDeclaresNothing() {
+    ExperimentStats.VariantSums control = sums("control", 1000, 200, 300);
+    ExperimentStats.VariantSums t = sums("treatment", 1000, 300, 300);
+    ExperimentStats.VariantSums switching = new ExperimentStats.VariantSums(t.asOf(),
+        t.experiment(), t.variant(), t.periodStart(), t.periodEnd(), t.members(), 50,
+        t.moments());
+    Row healthy = pick(ExperimentStats.readOut(List.of(control, t), settings(Map.of())),
+        "treatment", "conversion_rate");
+    assertEquals("healthy", get(healthy, "health"));
+    assertEquals(true, get(healthy, "significant"));
+    Row switched = pick(ExperimentStats.readOut(List.of(control, switching),
+        settings(Map.of())), "treatment", "conversion_rate");
+    assertEquals("unhealthy", get(switched, "health"));
+    assertEquals("2.5% of members were exposed to more than one variant",
+        get(switched, "health_reasons"));
+    assertEquals(false, get(switched, "significant"));
+    Row early = pick(ExperimentStats.readOut(List.of(control, t), settings(Map.of(),
+        rules(false, Map.of(), Map.of("exp", D.minusDays(5))))), "control", "conversion_rate");
+    assertEquals("exposures from " + D.minusDays(9) + ", before the start date "
+        + D.minusDays(5), get(early, "health_reasons"));
+  }
+
+  @Test
+  void aGuardrailIsBreachedBySignificantDegradationBeyondItsTolerance() {
+    // Conversion as a guardrail that must not fall: 100 vs 200 of 1000 is -50%, z about -6.
+    Map<String, KpiSettings.Guardrail> rule = Map.of("conversion_rate",
+        new KpiSettings.Guardrail("higher", 0.05));
+    List<ExperimentStats.VariantSums> worse = List.of(sums("control", 1000, 200),
+        sums("treatment", 1000, 100));
+    Row breached = ExperimentStats.readOut(worse, settings(Map.of(),
+        rules(true, rule, Map.of()))).stream()
+        .filter(r -> "guardrail".equals(get(r, "role")) && "treatment".equals(get(r, "variant")))
+        .findFirst().orElseThrow();
+    assertEquals(true, get(breached, "guardrail_breached"), breached.toString());
+    List<AlertRules.Alert> alerts = AlertRules.guardrailAlerts(List.of(breached));
+    assertEquals(1, alerts.size());
+    assertEquals(2, alerts.get(0).level());
+    assertEquals("exp/treatment/conversion_rate", alerts.get(0).subject());
+    Row tolerated = ExperimentStats.readOut(worse, settings(Map.of(), rules(true,
+        Map.of("conversion_rate", new KpiSettings.Guardrail("higher", 0.6)), Map.of()))).stream()
+        .filter(r -> "guardrail".equals(get(r, "role")) && "treatment".equals(get(r, "variant")))
+        .findFirst().orElseThrow();
+    assertEquals(false, get(tolerated, "guardrail_breached"), "within a 60% tolerance");
+    Row noise = ExperimentStats.readOut(List.of(sums("control", 1000, 200),
+        sums("treatment", 1000, 185)), settings(Map.of(), rules(true, rule, Map.of()))).stream()
+        .filter(r -> "guardrail".equals(get(r, "role")) && "treatment".equals(get(r, "variant")))
+        .findFirst().orElseThrow();
+    assertEquals(false, get(noise, "guardrail_breached"), "-7.5% but not significant: " + noise);
+  }
+
+  @Test
+  void theSequentialSampleRatioTestMatchesItsBayesFactorAndStaysValidUnderDailyLooks() {
+    // 1 / BF of a Dirichlet(50, 50) mixture against 50/50 (computed with lgamma).
+    assertEquals(3.7499418e-8, ExperimentStats.sequentialSampleRatio(new long[] {600, 400},
+        new double[] {.5, .5}), 1e-14);
+    assertEquals(1.0, ExperimentStats.sequentialSampleRatio(new long[] {510, 490},
+        new double[] {.5, .5}), 1e-12);
+    java.util.Random random = new java.util.Random(20261207);
+    int everSequential = 0;
+    int everChiSquare = 0;
+    for (int e = 0; e < 500; e++) {
+      long[] counts = new long[2];
+      boolean sequential = false;
+      boolean chiSquare = false;
+      for (int day = 0; day < 28; day++) {
+        for (int m = 0; m < 200; m++) {
+          counts[random.nextBoolean() ? 0 : 1]++;
+        }
+        double[] plan = {.5, .5};
+        sequential |= ExperimentStats.sequentialSampleRatio(counts, plan) < 0.05;
+        chiSquare |= ExperimentStats.sampleRatio(counts, plan)[1] < 0.05;
+      }
+      everSequential += sequential ? 1 : 0;
+      everChiSquare += chiSquare ? 1 : 0;
+    }
+    assertTrue(everSequential / 500.0 <= 0.07, "sequential SRM ever flagged "
+        + everSequential / 500.0);
+    assertTrue(everChiSquare / 500.0 > 0.15, "the chi-square read daily flags a fair split "
+        + everChiSquare / 500.0 + " of the time");
+  }
+
+  /** n members with 1 view and 1 click each; k of them converted. */
+  private static ExperimentStats.VariantSums sums(String variant, int n, int k) {
+    return sums(variant, n, k, n);
+  }
+
+  /** n members with 1 view each, {@code clickers} of them with a click, k converted. */
+  static ExperimentStats.VariantSums sums(String variant, int n, int k, int clickers) {
+    double[][] rows = new double[n][Experiments.VARIABLES.size()];
+    for (int i = 0; i < n; i++) {
+      rows[i][Experiments.index("views")] = 1;
+      rows[i][Experiments.index("clicks")] = i < clickers ? 1 : 0;
+      rows[i][Experiments.index("converted")] = i < k ? 1 : 0;
+    }
+    return new ExperimentStats.VariantSums(D, "exp", variant, D.minusDays(9), D, n, 0,
+        Moments.of(rows));
+  }
+
+  /** n rows, the first k like {@code first}, the others like {@code rest}. */
+  private static double[][] members(int n, int k, double[] first, double[] rest) {
+    double[][] rows = new double[n][];
+    for (int i = 0; i < n; i++) {
+      rows[i] = (i < k ? first : rest).clone();
+    }
+    return rows;
   }
 
   private static Object get(Row r, String column) {

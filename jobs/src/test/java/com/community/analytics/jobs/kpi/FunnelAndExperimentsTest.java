@@ -119,13 +119,26 @@ class FunnelAndExperimentsTest {
     Dataset<Row> asOf = spark.createDataFrame(List.of(
         RowFactory.create(Date.valueOf("2026-03-04"))),
         new StructType().add("as_of_date", DataTypes.DateType));
-    List<String> actual = Experiments.variantSums(events, asOf, 120)
-        .orderBy("variant")
-        .selectExpr("concat_ws(' ', variant, period_start, period_end, members, views, clicks, "
-            + "shares, converters, views_sq, views_clicks, views_shares)")
-        .collectAsList().stream().map(r -> r.getString(0)).toList();
+    List<String> actual = Experiments.variantSums(events, asOf, 120, 14).orderBy("variant")
+        .collectAsList().stream().map(ExperimentStats.VariantSums::of).map(v -> {
+          Moments m = v.moments();
+          int views = Experiments.index("views");
+          return String.join(" ", v.variant(), v.periodStart().toString(),
+              v.periodEnd().toString(), "members " + v.members(), "switched " + v.switched(),
+              sum(m, "views"), sum(m, "clicks"), sum(m, "shares"), sum(m, "converted"),
+              "views_sq " + (long) m.products()[views][views],
+              "views_clicks " + (long) m.products()[views][Experiments.index("clicks")],
+              sum(m, "pre_views"), sum(m, "no_pre"));
+        }).toList();
+    // u1 viewed once before exposure; u2 and u3 did nothing in the 14 days before theirs.
     assertEquals(List.of(
-        "control 2026-03-01 2026-03-02 1 2 1 1 0 4 2 2",
-        "treatment 2026-03-01 2026-03-02 2 1 0 0 1 1 0 0"), actual);
+        "control 2026-03-01 2026-03-02 members 1 switched 1 views 2 clicks 1 shares 1 "
+            + "converted 0 views_sq 4 views_clicks 2 pre_views 1 no_pre 0",
+        "treatment 2026-03-01 2026-03-02 members 2 switched 0 views 1 clicks 0 shares 0 "
+            + "converted 1 views_sq 1 views_clicks 0 pre_views 0 no_pre 2"), actual);
+  }
+
+  private static String sum(Moments m, String variable) {
+    return variable + " " + (long) m.sums()[Experiments.index(variable)];
   }
 }

@@ -66,31 +66,52 @@ class KpiJobTest {
   }
 
   @Test
-  void experimentsWithAPlantedEffectAreSignificantAndTheNullOneIsNot() throws Exception {
+  void experimentsWithAPlantedEffectAreSignificantAndTheNullAndAaOnesAreNot() throws Exception {
     JsonNode truth = new ObjectMapper().readTree(f.lake.resolve("ground_truth/summary.json")
         .toFile()).get("experiments");
     Map<String, String> metricOf = Map.of("click", "ctr", "share", "share_rate");
     Dataset<Row> results = table("gold.experiment_results")
-        .where("as_of_date = '" + END + "' AND variant = 'treatment'");
-    assertEquals(3, truth.size());
+        .where("as_of_date = '" + END + "' AND variant = 'treatment' AND role = 'goal'");
+    assertEquals(5, truth.size());
     for (JsonNode e : truth) {
       String id = e.get("experiment_id").asText();
       List<Row> rows = results.where("experiment_id = '" + id + "'")
-          .select("metric", "significant", "lift", "lift_ci_low", "p_value", "srm_mismatch")
+          .select("metric", "significant", "lift", "lift_cs_low", "p_value_sequential",
+              "health", "method", "chance_to_win", "lift_cuped", "cuped_variance_reduction")
           .collectAsList();
-      assertEquals(3, rows.size(), id + " has a row per metric");
+      assertEquals(3, rows.size(), id + " has a row per goal metric");
       for (Row r : rows) {
-        assertEquals(false, r.getBoolean(5), "fair 50/50 randomisation: " + id + " " + r);
-        boolean planted = e.get("has_effect").asBoolean()
+        assertEquals("healthy", r.getString(5), "fair 50/50 randomisation: " + id + " " + r);
+        assertEquals("sequential", r.getString(6));
+        boolean planted = "effect".equals(e.get("kind").asText())
             && r.getString(0).equals(metricOf.get(e.get("metric").asText()));
         assertEquals(planted, r.getBoolean(1), id + " " + r + " truth " + e);
         if (planted) {
-          assertTrue(r.getDouble(3) > 0, "lift interval above 0: " + r);
+          assertTrue(r.getDouble(3) > 0, "confidence sequence above 0: " + r);
           assertTrue(r.getDouble(2) < e.get("true_effect").asDouble() - 1 + 0.15,
               "lift near the planted " + e.get("true_effect") + ": " + r);
+          assertTrue(r.getDouble(7) > 0.99, "chance to win: " + r);
+        }
+        assertTrue(!r.isNullAt(8), "CUPED applied: " + r);
+        if (!r.getString(0).equals("share_rate")) {
+          // Clicks and purchases follow each member's persistent propensities; shares do not.
+          assertTrue(r.getDouble(9) > 0.02, "CUPED reduces the variance: " + r);
         }
       }
     }
+  }
+
+  @Test
+  void theGuardrailBreachingExperimentRaisesItsAlertAndNoOtherDoes() {
+    List<Row> breaches = table("gold.experiment_results")
+        .where("as_of_date = '" + END + "' AND guardrail_breached")
+        .select("experiment_id", "metric").collectAsList();
+    assertEquals(List.of(RowFactory.create("exp_push_frequency", "complaints_per_member")),
+        breaches, "the generator quadrupled complaints in exp_push_frequency's treatment only");
+    List<Row> alerts = table("gold.alerts").where("date = '" + END
+        + "' AND rule = 'experiment_guardrail'").select("level", "subject").collectAsList();
+    assertEquals(List.of(RowFactory.create(2,
+        "exp_push_frequency/treatment/complaints_per_member")), alerts);
   }
 
   @Test
