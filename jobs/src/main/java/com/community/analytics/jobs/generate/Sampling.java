@@ -62,15 +62,15 @@ public final class Sampling {
    * A well-mixed 64-bit hash of {@code id} under {@code seed} (SplitMix64's finalizer), for
    * assignments that must not depend on a stream's position, such as experiment variants.
    */
-  /** A uniform in [0, 1) from a {@link #mix} hash. */
-  public static double unit(long hash) {
-    return (hash >>> 11) * 0x1.0p-53;
-  }
-
   public static long mix(long seed, long id) {
     long z = seed * 0x9E3779B97F4A7C15L + id;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
+  }
+
+  /** A uniform in [0, 1) from a {@link #mix} hash. */
+  public static double unit(long hash) {
+    return (hash >>> 11) * 0x1.0p-53;
   }
 }

@@ -63,7 +63,7 @@ final class World implements Serializable {
         new Experiment("exp_coupon_banner", s.days() / 4, (3 * s.days()) / 4, "none", 1.0,
             "null"),
         new Experiment("exp_aa_check", s.days() / 3, s.days() - 1, "none", 1.0, "aa"),
-        new Experiment("exp_push_frequency", s.days() / 2, s.days() - 1, "complaint", 4.0,
+        new Experiment("exp_push_frequency", s.days() / 2, s.days() - 1, "complaint", 6.0,
             "guardrail"));
     RandomGenerator rng = Sampling.stream(s.seed(), -1);
     int n = Math.max(300, s.members() / 5);

@@ -100,13 +100,15 @@ public final class AlertRules {
     List<Alert> alerts = new ArrayList<>();
     for (Row r : experimentResults) {
       if (Boolean.TRUE.equals(r.getAs("guardrail_breached"))) {
+        Double lift = r.getAs("lift_cuped") != null ? r.getAs("lift_cuped") : r.getAs("lift");
         String subject = r.getAs("experiment_id") + "/" + r.getAs("variant") + "/"
             + r.getAs("metric");
         alerts.add(new Alert(r.<java.sql.Date>getAs("as_of_date").toLocalDate(), 2,
-            "experiment_guardrail", subject, r.getAs("lift"), null, String.format(
-                "experiment %s: %s moved %s by %+.1f%% against control, beyond its guardrail",
+            "experiment_guardrail", subject, lift, null, String.format(
+                "experiment %s: %s moved %s by %s against control, beyond its guardrail",
                 r.getAs("experiment_id"), r.getAs("variant"), r.getAs("metric"),
-                100 * r.<Double>getAs("lift"))));
+                lift == null ? "an undefined lift (control at 0)"
+                    : String.format("%+.1f%%", 100 * lift))));
       }
     }
     return alerts;

@@ -18,7 +18,8 @@ import java.io.Serializable;
  * 2017, "Peeking at A/B tests", with mixing variance rho^2 sigma^2) is the smallest alpha whose
  * sequence excludes 0: {@code min(1, sqrt(n rho^2 + 1) exp(-d^2 n rho^2 / (2 V (n rho^2 + 1))))}.
  * Unlike a fixed-horizon z-test, the chance that the sequence ever excludes a true 0 over any
- * number of looks is at most alpha (proved by simulation in ConfidenceSequenceTest).
+ * number of looks is at most alpha (asymptotically: the variance is estimated; measured by
+ * simulation in ConfidenceSequenceTest).
  */
 public record ConfidenceSequence(double rhoSquared) implements Serializable {
 
@@ -36,6 +37,10 @@ public record ConfidenceSequence(double rhoSquared) implements Serializable {
 
   /** The always-valid p-value of "the true difference is 0" given estimate d. */
   public double pValue(double estimate, double variance, long n) {
+    if (variance == 0 && n >= 1) {
+      // As the z-test: no spread and no difference is no evidence; a difference is undefined.
+      return estimate == 0 ? 1 : Double.NaN;
+    }
     if (!(variance > 0) || n < 1) {
       return Double.NaN;
     }

@@ -18,7 +18,7 @@ import org.apache.commons.math3.linear.RealMatrix;
  * the metric's variance the covariates explain (1 - rho^2 for one covariate).
  *
  * <p>Ratio metrics (clicks per view) are linearized by the delta method, as the paper's section
- * 3.4 prescribes, so theta and the variances act on each member's influence on the ratio.
+ * 4.4 ("Handling non-user metrics") prescribes, so theta and the variances act on each member's influence on the ratio.
  * Members without pre-exposure data get a pre value of 0 and an indicator as a second covariate
  * (the paper's section 3.3): the indicator absorbs the difference between new and known members,
  * so a 0 does not pass for "did nothing". A covariate without variance in the pooled data (no
@@ -28,7 +28,7 @@ public record Cuped(Ratio metric, List<Ratio> covariates) implements Serializabl
 
   /** A group's metric: plain and adjusted estimate, each with its variance. */
   public record Result(double rate, double variance, double adjustedRate,
-      double adjustedVariance) {
+      double adjustedVariance, boolean adjusted) {
 
     /** 1 - adjusted / plain variance: the share of the estimate's variance CUPED removed. */
     public double varianceReduction() {
@@ -93,8 +93,9 @@ public record Cuped(Ratio metric, List<Ratio> covariates) implements Serializabl
     double adjustedVariance = group.n() < 2 ? Double.NaN : group.variance(c) / group.n();
     if (!Double.isFinite(adjusted) || !Double.isFinite(adjustedVariance)) {
       // A group without a pre-period base (no views before exposure) is read unadjusted.
-      return new Result(rate, variance, rate, variance);
+      return new Result(rate, variance, rate, variance, false);
     }
-    return new Result(rate, variance, adjusted, adjustedVariance);
+    return new Result(rate, variance, adjusted, adjustedVariance,
+        java.util.Arrays.stream(theta).anyMatch(t -> t != 0));
   }
 }

@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.spark.sql.Row;
 
 /**
@@ -29,11 +30,13 @@ final class ExperimentReadOut {
   private final double[] srm;
   private final double srmSequential;
   private final List<String> unhealthy = new ArrayList<>();
+  private static final NormalDistribution NORMAL = new NormalDistribution();
 
   /** A treatment variant's comparison with control on one metric. */
   record Reading(VariantSums variant, Metric metric, boolean goal, Comparison plain,
-      Comparison cuped, double varianceReduction, Comparison primary, double pSequential,
-      double csLow, double csHigh, BayesianLift.Posterior posterior) {
+      Comparison cuped, double varianceReduction, Estimate treatment, Estimate control,
+      Comparison primary, double pSequential, double csLow, double csHigh,
+      BayesianLift.Posterior posterior) {
 
     double methodP(boolean sequential) {
       return sequential ? pSequential : primary.p();
@@ -52,27 +55,40 @@ final class ExperimentReadOut {
     }
     this.pooled = all;
     Map<String, Double> plan = s.allocation().get(variants.get(0).experiment());
-    long[] observed = new long[variants.size()];
     plannedShares = new double[variants.size()];
+    List<Long> counts = new ArrayList<>();
+    List<Double> shares = new ArrayList<>();
     for (int i = 0; i < variants.size(); i++) {
-      observed[i] = variants.get(i).members();
       plannedShares[i] = plan == null ? 1.0 / variants.size()
           : plan.getOrDefault(variants.get(i).variant(), 0.0);
+      counts.add(variants.get(i).members());
+      shares.add(plannedShares[i]);
     }
-    boolean several = variants.size() >= 2;
-    srm = several ? ExperimentStats.sampleRatio(observed, plannedShares)
+    if (plan != null) {
+      // A planned variant nobody reached yet counts as 0 members, not as a smaller plan.
+      plan.forEach((variant, share) -> {
+        if (variants.stream().noneMatch(v -> v.variant().equals(variant))) {
+          counts.add(0L);
+          shares.add(share);
+        }
+      });
+    }
+    long[] observed = counts.stream().mapToLong(Long::longValue).toArray();
+    double[] planned = shares.stream().mapToDouble(Double::doubleValue).toArray();
+    boolean several = observed.length >= 2;
+    srm = several ? ExperimentStats.sampleRatio(observed, planned)
         : new double[] {Double.NaN, Double.NaN};
-    srmSequential = several ? ExperimentStats.sequentialSampleRatio(observed, plannedShares)
+    srmSequential = several ? ExperimentStats.sequentialSampleRatio(observed, planned)
         : Double.NaN;
-    checkHealth(observed);
+    checkHealth(observed, planned);
   }
 
-  private void checkHealth(long[] observed) {
+  private void checkHealth(long[] observed, double[] planned) {
     double srmP = rules.sequential() ? srmSequential : srm[1];
     if (srmP < s.srmAlpha()) {
       unhealthy.add(String.format("sample ratio mismatch: members %s against the planned %s "
           + "(p = %.2g)", java.util.Arrays.toString(observed),
-          java.util.Arrays.toString(plannedShares), srmP));
+          java.util.Arrays.toString(planned), srmP));
     }
     long members = variants.stream().mapToLong(VariantSums::members).sum();
     long switched = variants.stream().mapToLong(VariantSums::switched).sum();
@@ -139,7 +155,7 @@ final class ExperimentReadOut {
           Ratio.mean(Experiments.index("no_pre"))));
       Cuped.Result ct = method.estimate(t.moments(), pooled);
       Cuped.Result cc = method.estimate(control.moments(), pooled);
-      if (ct.adjustedRate() != ct.rate() || cc.adjustedRate() != cc.rate()) {
+      if (ct.adjusted() && cc.adjusted()) {
         primaryT = adjusted(primaryT, ct);
         primaryC = adjusted(primaryC, cc);
         cuped = ExperimentStats.compare(primaryT, primaryC, alpha);
@@ -148,13 +164,34 @@ final class ExperimentReadOut {
     }
     Comparison primary = cuped != null ? cuped : plain;
     long n = t.members() + control.members();
-    ConfidenceSequence cs = ConfidenceSequence.tunedFor(s.alpha(), rules.tuningMembers());
-    double pSequential = cs.pValue(primaryT.rate() - primaryC.rate(),
-        primaryT.variance() + primaryC.variance(), n);
-    double radius = cs.radius(primary.liftSe() * primary.liftSe(), n, alpha);
-    return new Reading(t, metric, goal, plain, cuped, reduction, primary, pSequential,
-        primary.lift() - radius, primary.lift() + radius,
-        BayesianLift.of(primary.lift(), primary.liftSe() * primary.liftSe(), rules.priorSd()));
+    // Sequence and p-value on the same scale (the lift), so the p-value is below a level
+    // exactly when the sequence at that level excludes 0.
+    double liftVariance = primary.liftSe() * primary.liftSe();
+    double radius = sequence().radius(liftVariance, n, alpha);
+    return new Reading(t, metric, goal, plain, cuped, reduction, primaryT, primaryC, primary,
+        sequence().pValue(primary.lift(), liftVariance, n), primary.lift() - radius,
+        primary.lift() + radius, BayesianLift.of(primary.lift(), liftVariance, rules.priorSd()));
+  }
+
+  private ConfidenceSequence sequence() {
+    return ConfidenceSequence.tunedFor(s.alpha(), rules.tuningMembers());
+  }
+
+  /**
+   * Whether the treatment is significantly worse than control by more than the tolerance:
+   * the test of treatment - (1 +- tolerance) x control = 0 on the rates (by the method), with
+   * the estimate on the bad side. On rates rather than the lift: the lift of a rare count
+   * (complaints) has too wide an interval to decide anything.
+   */
+  private boolean breached(Reading r, KpiSettings.Guardrail rule) {
+    double bound = rule.higherIsBetter() ? 1 - rule.tolerance() : 1 + rule.tolerance();
+    double d = r.treatment().rate() - bound * r.control().rate();
+    double v = r.treatment().variance() + bound * bound * r.control().variance();
+    boolean worse = rule.higherIsBetter() ? d < 0 : d > 0;
+    double p = rules.sequential()
+        ? sequence().pValue(d, v, r.variant().members() + control.members())
+        : 2 * (1 - NORMAL.cumulativeProbability(Math.abs(d) / Math.sqrt(v)));
+    return worse && p < s.alpha();
   }
 
   private static Estimate adjusted(Estimate plain, Cuped.Result r) {
@@ -182,12 +219,8 @@ final class ExperimentReadOut {
           .set("cuped_variance_reduction", finite(r.varianceReduction()));
     }
     if (!r.goal()) {
-      // A significant change (the method's p) whose estimate is past the tolerance on the bad
-      // side: a lift interval of a rare count (complaints) is too wide to decide on its own.
-      KpiSettings.Guardrail rule = rules.guardrails().get(r.metric().name());
-      double lift = r.primary().lift();
-      boolean beyond = rule.higherIsBetter() ? lift < -rule.tolerance() : lift > rule.tolerance();
-      row.set("guardrail_breached", beyond && r.methodP(rules.sequential()) < s.alpha());
+      row.set("guardrail_breached",
+          breached(r, rules.guardrails().get(r.metric().name())));
     }
     return row.build();
   }

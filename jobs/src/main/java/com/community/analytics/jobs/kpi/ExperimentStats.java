@@ -31,9 +31,12 @@ import org.apache.spark.sql.Row;
  * anything, else the plain one; {@code significant} follows {@code kpi.experiments.method}:
  * the always-valid p-value (sequential, the default: read any day) or the z-test's (fixed: one
  * planned look). Intervals of goal metrics are at 1 - alpha / m (m comparisons), so they hold
- * together; guardrails at 1 - alpha each. A guardrail is breached when the treatment moved it
- * significantly (the method's p-value, not Holm-corrected: a guardrail should err on the side of
- * alarm) by more than its tolerance in the bad direction.
+ * together; guardrails at 1 - alpha each. The sequential p-value and sequence are on the lift,
+ * so a goal row's sequence at 1 - alpha / m excludes 0 exactly when Bonferroni would declare it;
+ * Holm, a step-down procedure without matching intervals, may declare a little more. A
+ * guardrail is breached when the treatment is significantly worse than control by more than
+ * its tolerance (the test of treatment - (1 +- tolerance) control = 0 by the method, not
+ * Holm-corrected: a guardrail should err on the side of alarm).
  *
  * <p>Health: the sample ratio against the planned split (Pearson's chi-square for a fixed look;
  * for daily looks the Dirichlet-multinomial mixture test of Lindon and Malek 2022, "Anytime-valid

@@ -27,12 +27,13 @@ import org.apache.spark.sql.Row;
  * opens from that moment to the end of the experiment's period (its last exposure date up to the
  * as-of date), and the same counts over the pre-exposure window (the {@code preDays} days before
  * the first exposure) for CUPED. A member with no event at all in that window (new, or away) has
- * pre values 0 and {@code no_pre} = 1. Pure: silver.events in.
+ * pre values 0 and {@code no_pre} = 1; an event is any row passed in ({@link #EVENT_TYPES}
+ * when the kpi job calls it, exposures to other experiments included). Pure: silver.events in.
  *
  * <p>Output columns: as_of_date, experiment_id, variant, period_start, period_end, members,
  * switched (members also exposed to another variant by the as-of date), sums (each of
  * {@link #VARIABLES} summed over members) and products (the sums of each pair's products,
- * upper triangle row by row). Cost: two joins of the exposed members' events with their first
+ * upper triangle row by row). Cost: three joins of the exposed members' events with their first
  * exposures (by member), aggregated per member and day once; the as-of dates are crossed with
  * those daily rows; the result is a few rows per experiment.
  */

@@ -129,7 +129,8 @@ public record KpiSettings(int mauDays, int trailingDays, int cohortWeeks,
       .validate(KpiSettings::checkDates);
   public static final ConfigKey<Double> SRM_ALPHA = share(ConfigKey.decimal(
       "kpi.experiments.srm_alpha", 0.001,
-      "a sample-ratio mismatch is flagged when the chi-square p-value is below this"));
+      "a sample-ratio mismatch is flagged when the method's p-value (chi-square, or the "
+          + "sequential Dirichlet-multinomial test) is below this"));
   public static final ConfigKey<Map<String, LinkedHashMap<String, Double>>> ALLOCATION =
       ConfigKey.tree("kpi.experiments.allocation",
           "{experiment_id: {variant: share}} planned split; default equal shares",

@@ -105,7 +105,8 @@ public final class KpiTables {
           column("lift", DataTypes.DoubleType, "rate / control_rate - 1, plain (null for "
               + "control)"),
           column("lift_ci_low", DataTypes.DoubleType, "lower end of the plain lift's "
-              + "fixed-horizon interval (at 1 - alpha / m for the m goal comparisons)"),
+              + "fixed-horizon interval (goal rows at 1 - alpha / m for the m goal comparisons, "
+              + "guardrail rows at 1 - alpha)"),
           column("lift_ci_high", DataTypes.DoubleType, "upper end of that interval"),
           column("lift_cuped", DataTypes.DoubleType, "the CUPED-adjusted lift (null when CUPED "
               + "is off or the pre-exposure window explains nothing)"),
@@ -129,8 +130,8 @@ public final class KpiTables {
               "posterior P(true lift > 0), prior N(0, kpi.experiments.bayesian.prior_sd^2)"),
           column("expected_loss", DataTypes.DoubleType,
               "posterior E[max(0, -true lift)]: the lift lost on average by shipping"),
-          column("guardrail_breached", DataTypes.BooleanType, "guardrail rows: a significant "
-              + "change (the method's p-value < alpha) past the tolerance on the bad side"),
+          column("guardrail_breached", DataTypes.BooleanType, "guardrail rows: treatment "
+              + "significantly worse than control by more than the tolerance (the method's test)"),
           column("expected_share", DataTypes.DoubleType, "planned share of members"),
           column("srm_chi_square", DataTypes.DoubleType, "chi-square of members vs the plan"),
           column("srm_p_value", DataTypes.DoubleType, "p-value of the SRM chi-square"),

@@ -244,6 +244,63 @@ class ExperimentStatsTest {
         + everChiSquare / 500.0 + " of the time");
   }
 
+  @Test
+  void aPlannedVariantNobodyReachedIsAMismatchNotASmallerPlan() {
+    Row only = ExperimentStats.readOut(List.of(sums("control", 600, 60),
+        sums("treatment", 400, 40)), settings(Map.of("exp",
+            Map.of("control", 0.3, "treatment", 0.2, "holdout", 0.5)))).get(0);
+    assertEquals(true, get(only, "srm_mismatch"), "600 and 400 but no holdout: " + only);
+    assertTrue(((String) get(only, "health_reasons")).contains("[600, 400, 0]"),
+        only.toString());
+  }
+
+  @Test
+  void cupedNarrowsTheReadOutAndTheSequenceAgreesWithItsPValue() {
+    java.util.Random random = new java.util.Random(5);
+    ExperimentStats.VariantSums control = clickers(random, "control", 1500, 1.0);
+    ExperimentStats.VariantSums treatment = clickers(random, "treatment", 1500, 1.1);
+    KpiSettings.ExperimentRules ctrOnly = new KpiSettings.ExperimentRules(14, true, 5000, 0.3,
+        List.of("ctr"), Map.of(), 0.01, Map.of());
+    Row ctr = pick(ExperimentStats.readOut(List.of(control, treatment),
+        settings(Map.of(), ctrOnly)), "treatment", "ctr");
+    double reduction = (Double) get(ctr, "cuped_variance_reduction");
+    assertTrue(reduction > 0.2, "each member's pre-period CTR explains the CTR: " + ctr);
+    double plainWidth = (Double) get(ctr, "lift_ci_high") - (Double) get(ctr, "lift_ci_low");
+    double cupedWidth = (Double) get(ctr, "lift_cuped_ci_high")
+        - (Double) get(ctr, "lift_cuped_ci_low");
+    assertEquals(Math.sqrt(1 - reduction), cupedWidth / plainWidth, 1e-9);
+    double lift = (Double) get(ctr, "lift_cuped");
+    assertTrue(lift > 0.04 && lift < 0.16, "near the planted 10%: " + ctr);
+    for (double level : new double[] {0.05, 0.01, 0.001}) {
+      KpiSettings.ExperimentRules r = new KpiSettings.ExperimentRules(14, true, 5000, 0.3,
+          List.of("ctr"), Map.of(), 0.01, Map.of());
+      KpiSettings at = new KpiSettings(30, 7, 12, List.of("like"), Map.of(), 24, 120, 7,
+          "control", level, 0.001, Map.of(), settings(Map.of()).alerts(), r);
+      Row row = pick(ExperimentStats.readOut(List.of(control, treatment), at), "treatment",
+          "ctr");
+      boolean excludesZero = (Double) get(row, "lift_cs_low") > 0;
+      assertEquals(excludesZero, (Double) get(row, "p_value_sequential") < level,
+          "the sequence at " + level + " excludes 0 exactly when p is below it: " + row);
+    }
+  }
+
+  /** Members with a click propensity each, 10 views before and after; clicks x lift after. */
+  private static ExperimentStats.VariantSums clickers(java.util.Random random, String variant,
+      int n, double lift) {
+    double[][] rows = new double[n][Experiments.VARIABLES.size()];
+    for (double[] row : rows) {
+      double p = 0.1 + 0.4 * random.nextDouble();
+      for (int v = 0; v < 10; v++) {
+        row[Experiments.index("pre_clicks")] += random.nextDouble() < p ? 1 : 0;
+        row[Experiments.index("clicks")] += random.nextDouble() < p * lift ? 1 : 0;
+      }
+      row[Experiments.index("pre_views")] = 10;
+      row[Experiments.index("views")] = 10;
+    }
+    return new ExperimentStats.VariantSums(D, "exp", variant, D.minusDays(9), D, n, 0,
+        Moments.of(rows));
+  }
+
   /** n members with 1 view and 1 click each; k of them converted. */
   private static ExperimentStats.VariantSums sums(String variant, int n, int k) {
     return sums(variant, n, k, n);

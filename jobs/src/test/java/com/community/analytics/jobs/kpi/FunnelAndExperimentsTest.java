@@ -128,14 +128,18 @@ class FunnelAndExperimentsTest {
               sum(m, "views"), sum(m, "clicks"), sum(m, "shares"), sum(m, "converted"),
               "views_sq " + (long) m.products()[views][views],
               "views_clicks " + (long) m.products()[views][Experiments.index("clicks")],
-              sum(m, "pre_views"), sum(m, "no_pre"));
+              "shares_pre_views " + (long) m.products()[Experiments.index("pre_views")]
+                  [Experiments.index("shares")],
+              sum(m, "pre_views"), sum(m, "pre_clicks"), sum(m, "no_pre"));
         }).toList();
     // u1 viewed once before exposure; u2 and u3 did nothing in the 14 days before theirs.
     assertEquals(List.of(
         "control 2026-03-01 2026-03-02 members 1 switched 1 views 2 clicks 1 shares 1 "
-            + "converted 0 views_sq 4 views_clicks 2 pre_views 1 no_pre 0",
+            + "converted 0 views_sq 4 views_clicks 2 shares_pre_views 1 pre_views 1 pre_clicks 0 "
+            + "no_pre 0",
         "treatment 2026-03-01 2026-03-02 members 2 switched 0 views 1 clicks 0 shares 0 "
-            + "converted 1 views_sq 1 views_clicks 0 pre_views 0 no_pre 2"), actual);
+            + "converted 1 views_sq 1 views_clicks 0 shares_pre_views 0 pre_views 0 pre_clicks 0 "
+            + "no_pre 2"), actual);
   }
 
   private static String sum(Moments m, String variable) {

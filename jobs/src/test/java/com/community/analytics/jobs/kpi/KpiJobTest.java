@@ -107,7 +107,7 @@ class KpiJobTest {
         .where("as_of_date = '" + END + "' AND guardrail_breached")
         .select("experiment_id", "metric").collectAsList();
     assertEquals(List.of(RowFactory.create("exp_push_frequency", "complaints_per_member")),
-        breaches, "the generator quadrupled complaints in exp_push_frequency's treatment only");
+        breaches, "the generator multiplied complaints by 6 in exp_push_frequency's treatment only");
     List<Row> alerts = table("gold.alerts").where("date = '" + END
         + "' AND rule = 'experiment_guardrail'").select("level", "subject").collectAsList();
     assertEquals(List.of(RowFactory.create(2,
