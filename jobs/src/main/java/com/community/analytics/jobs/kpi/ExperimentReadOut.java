@@ -30,6 +30,8 @@ final class ExperimentReadOut {
   private final double[] srm;
   private final double srmSequential;
   private final List<String> unhealthy = new ArrayList<>();
+  /** The experiment's breached guardrails as variant/metric, shown on every row of it. */
+  private String breaches;
   private static final NormalDistribution NORMAL = new NormalDistribution();
 
   /** A treatment variant's comparison with control on one metric. */
@@ -123,6 +125,9 @@ final class ExperimentReadOut {
     double[] goalP = readings.stream().filter(Reading::goal)
         .mapToDouble(r -> r.methodP(rules.sequential())).toArray();
     double[] holm = Holm.adjust(goalP);
+    breaches = readings.stream().filter(r -> !r.goal() && breached(r))
+        .map(r -> r.variant().variant() + "/" + r.metric().name())
+        .collect(java.util.stream.Collectors.joining(", "));
     List<Row> rows = new ArrayList<>();
     int g = 0;
     for (Reading r : readings) {
@@ -183,7 +188,8 @@ final class ExperimentReadOut {
    * the estimate on the bad side. On rates rather than the lift: the lift of a rare count
    * (complaints) has too wide an interval to decide anything.
    */
-  private boolean breached(Reading r, KpiSettings.Guardrail rule) {
+  private boolean breached(Reading r) {
+    KpiSettings.Guardrail rule = rules.guardrails().get(r.metric().name());
     double bound = rule.higherIsBetter() ? 1 - rule.tolerance() : 1 + rule.tolerance();
     double d = r.treatment().rate() - bound * r.control().rate();
     double v = r.treatment().variance() + bound * bound * r.control().variance();
@@ -219,8 +225,7 @@ final class ExperimentReadOut {
           .set("cuped_variance_reduction", finite(r.varianceReduction()));
     }
     if (!r.goal()) {
-      row.set("guardrail_breached",
-          breached(r, rules.guardrails().get(r.metric().name())));
+      row.set("guardrail_breached", breached(r));
     }
     return row.build();
   }
@@ -243,6 +248,7 @@ final class ExperimentReadOut {
         .set("srm_mismatch", Double.isNaN(srm[1]) ? null
             : (rules.sequential() ? srmSequential : srm[1]) < s.srmAlpha())
         .set("health", unhealthy.isEmpty() ? "healthy" : "unhealthy")
-        .set("health_reasons", unhealthy.isEmpty() ? null : String.join("; ", unhealthy));
+        .set("health_reasons", unhealthy.isEmpty() ? null : String.join("; ", unhealthy))
+        .set("guardrail_breaches", breaches.isEmpty() ? null : breaches);
   }
 }

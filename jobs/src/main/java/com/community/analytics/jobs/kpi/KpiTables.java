@@ -132,6 +132,8 @@ public final class KpiTables {
               "posterior E[max(0, -true lift)]: the lift lost on average by shipping"),
           column("guardrail_breached", DataTypes.BooleanType, "guardrail rows: treatment "
               + "significantly worse than control by more than the tolerance (the method's test)"),
+          column("guardrail_breaches", DataTypes.StringType, "the experiment's breached "
+              + "guardrails as variant/metric, on every row of it (null: none)"),
           column("expected_share", DataTypes.DoubleType, "planned share of members"),
           column("srm_chi_square", DataTypes.DoubleType, "chi-square of members vs the plan"),
           column("srm_p_value", DataTypes.DoubleType, "p-value of the SRM chi-square"),

@@ -197,6 +197,11 @@ class ExperimentStatsTest {
         .filter(r -> "guardrail".equals(get(r, "role")) && "treatment".equals(get(r, "variant")))
         .findFirst().orElseThrow();
     assertEquals(true, get(breached, "guardrail_breached"), breached.toString());
+    Row controlRow = ExperimentStats.readOut(worse, settings(Map.of(),
+        rules(true, rule, Map.of()))).stream().filter(r -> "control".equals(get(r, "variant")))
+        .findFirst().orElseThrow();
+    assertEquals("treatment/conversion_rate", get(controlRow, "guardrail_breaches"),
+        "the breach marks the whole experiment");
     List<AlertRules.Alert> alerts = AlertRules.guardrailAlerts(List.of(breached));
     assertEquals(1, alerts.size());
     assertEquals(2, alerts.get(0).level());
@@ -206,6 +211,7 @@ class ExperimentStatsTest {
         .filter(r -> "guardrail".equals(get(r, "role")) && "treatment".equals(get(r, "variant")))
         .findFirst().orElseThrow();
     assertEquals(false, get(tolerated, "guardrail_breached"), "within a 60% tolerance");
+    assertNull(get(tolerated, "guardrail_breaches"));
     Row noise = ExperimentStats.readOut(List.of(sums("control", 1000, 200),
         sums("treatment", 1000, 185)), settings(Map.of(), rules(true, rule, Map.of()))).stream()
         .filter(r -> "guardrail".equals(get(r, "role")) && "treatment".equals(get(r, "variant")))

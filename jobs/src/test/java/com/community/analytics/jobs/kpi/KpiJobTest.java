@@ -108,6 +108,14 @@ class KpiJobTest {
         .select("experiment_id", "metric").collectAsList();
     assertEquals(List.of(RowFactory.create("exp_push_frequency", "complaints_per_member")),
         breaches, "the generator multiplied complaints by 6 in exp_push_frequency's treatment only");
+    List<Row> marked = table("gold.experiment_results").where("as_of_date = '" + END + "'")
+        .groupBy("experiment_id", "guardrail_breaches").count().orderBy("experiment_id")
+        .select("experiment_id", "guardrail_breaches").collectAsList();
+    assertEquals(5, marked.size(), "one mark per experiment, on all its rows: " + marked);
+    for (Row r : marked) {
+      assertEquals(r.getString(0).equals("exp_push_frequency")
+          ? "treatment/complaints_per_member" : null, r.getString(1), r.toString());
+    }
     List<Row> alerts = table("gold.alerts").where("date = '" + END
         + "' AND rule = 'experiment_guardrail'").select("level", "subject").collectAsList();
     assertEquals(List.of(RowFactory.create(2,
