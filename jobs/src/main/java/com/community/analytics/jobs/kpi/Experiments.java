@@ -3,12 +3,15 @@ package com.community.analytics.jobs.kpi;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_sub;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -33,8 +36,9 @@ import org.apache.spark.sql.Row;
  * <p>Output columns: as_of_date, experiment_id, variant, period_start, period_end, members,
  * switched (members also exposed to another variant by the as-of date), sums (each of
  * {@link #VARIABLES} summed over members) and products (the sums of each pair's products,
- * upper triangle row by row). Cost: three joins of the exposed members' events with their first
- * exposures (by member), aggregated per member and day once; the as-of dates are crossed with
+ * upper triangle row by row). Cost: two joins of the exposed members' events with their first
+ * exposures (during and before; by member, sharing their shuffles), aggregated per member and
+ * day once, and one of the members with their pre-window counts; the as-of dates are crossed with
  * those daily rows; the result is a few rows per experiment.
  */
 public final class Experiments {
@@ -68,23 +72,29 @@ public final class Experiments {
       int lookbackDays, int preDays) {
     Dataset<Row> exposures = events.where(col("event_type").equalTo("experiment_exposure")
         .and(col("experiment_id").isNotNull()).and(col("variant").isNotNull()));
-    Dataset<Row> first = exposures.groupBy("experiment_id", "user_id")
-        .agg(min("event_time").as("first_time"), min("event_date").as("first_date"),
-            expr("min_by(variant, event_time)").as("variant"));
-    Dataset<Row> switched = first.join(exposures.select(col("experiment_id"), col("user_id"),
-                col("variant").as("other_variant"), col("event_date").as("other_date")),
-            JoinKeys.on("experiment_id", "user_id"))
-        .where(col("other_variant").notEqual(col("variant")))
-        .groupBy("experiment_id", "user_id").agg(min("other_date").as("switched_date"));
+    // Each variant's first exposure, in time order: the first is the member's variant, the
+    // second (if any) the day they were also exposed to another one.
+    Dataset<Row> first = exposures.groupBy("experiment_id", "user_id", "variant")
+        .agg(min("event_time").as("t"), min("event_date").as("d"))
+        .groupBy("experiment_id", "user_id")
+        .agg(sort_array(collect_list(struct("t", "d", "variant"))).as("seen"))
+        .select(col("experiment_id"), col("user_id"),
+            col("seen").getItem(0).getField("t").as("first_time"),
+            col("seen").getItem(0).getField("d").as("first_date"),
+            col("seen").getItem(0).getField("variant").as("variant"),
+            when(size(col("seen")).gt(1), col("seen").getItem(1).getField("d"))
+                .as("switched_date"));
     Dataset<Row> acts = events.select(col("user_id").as("actor"), col("event_time"),
         col("event_date"), col("event_type"));
     Dataset<Row> activeDays = counted(first
         .join(acts, col("user_id").equalTo(col("actor"))
             .and(col("event_time").geq(col("first_time"))))
-        .groupBy("experiment_id", "user_id", "variant", "first_date", "event_date"), "");
+        .groupBy("experiment_id", "user_id", "variant", "first_date", "switched_date",
+            "event_date"), "");
     // The exposure day with nothing done still makes the member count.
     List<Column> zeros = new ArrayList<>(List.of(col("experiment_id"), col("user_id"),
-        col("variant"), col("first_date"), col("first_date").as("event_date")));
+        col("variant"), col("first_date"), col("switched_date"),
+        col("first_date").as("event_date")));
     COUNTS.forEach(c -> zeros.add(lit(0L).as(c[0])));
     Dataset<Row> memberDays = activeDays.unionByName(first.select(zeros.toArray(Column[]::new)));
     Dataset<Row> before = counted(first
@@ -109,11 +119,10 @@ public final class Experiments {
         .join(periods, JoinKeys.on("as_of_date", "experiment_id"))
         .where(col("event_date").leq(col("period_end")))
         .groupBy("as_of_date", "experiment_id", "variant", "period_start", "period_end",
-            "user_id")
+            "user_id", "switched_date")
         .agg(during.get(0), during.subList(1, during.size()).toArray(Column[]::new))
         .withColumn("converted", when(col("purchases").gt(0), 1L).otherwise(0L))
-        .join(before, JoinKeys.on("experiment_id", "user_id"), "left")
-        .join(switched, JoinKeys.on("experiment_id", "user_id"), "left");
+        .join(before, JoinKeys.on("experiment_id", "user_id"), "left");
     return moments(members);
   }
 
