@@ -29,6 +29,7 @@ final class ExperimentReadOut {
   private final double[] plannedShares;
   private final double[] srm;
   private final double srmSequential;
+  private final ConfidenceSequence sequence;
   private final List<String> unhealthy = new ArrayList<>();
   /** The experiment's breached guardrails as variant/metric, shown on every row of it. */
   private String breaches;
@@ -49,6 +50,7 @@ final class ExperimentReadOut {
     this.variants = variants;
     this.s = s;
     this.rules = s.experiments();
+    this.sequence = ConfidenceSequence.tunedFor(s.alpha(), rules.tuningMembers());
     this.control = variants.stream().filter(v -> v.variant().equals(s.controlVariant()))
         .findFirst().orElse(null);
     Moments all = variants.get(0).moments();
@@ -149,12 +151,11 @@ final class ExperimentReadOut {
 
   /** Plain and CUPED comparisons, the confidence sequence and the posterior at level alpha. */
   private Reading read(VariantSums t, Metric metric, boolean goal, double alpha) {
-    Comparison plain = ExperimentStats.compare(t.estimate(metric), control.estimate(metric),
-        alpha);
-    Comparison cuped = null;
-    double reduction = Double.NaN;
     Estimate primaryT = t.estimate(metric);
     Estimate primaryC = control.estimate(metric);
+    Comparison plain = ExperimentStats.compare(primaryT, primaryC, alpha);
+    Comparison cuped = null;
+    double reduction = Double.NaN;
     if (rules.cupedPreDays() > 0) {
       Cuped method = new Cuped(metric.during(), List.of(metric.before(),
           Ratio.mean(Experiments.index("no_pre"))));
@@ -172,14 +173,10 @@ final class ExperimentReadOut {
     // Sequence and p-value on the same scale (the lift), so the p-value is below a level
     // exactly when the sequence at that level excludes 0.
     double liftVariance = primary.liftSe() * primary.liftSe();
-    double radius = sequence().radius(liftVariance, n, alpha);
+    double radius = sequence.radius(liftVariance, n, alpha);
     return new Reading(t, metric, goal, plain, cuped, reduction, primaryT, primaryC, primary,
-        sequence().pValue(primary.lift(), liftVariance, n), primary.lift() - radius,
+        sequence.pValue(primary.lift(), liftVariance, n), primary.lift() - radius,
         primary.lift() + radius, BayesianLift.of(primary.lift(), liftVariance, rules.priorSd()));
-  }
-
-  private ConfidenceSequence sequence() {
-    return ConfidenceSequence.tunedFor(s.alpha(), rules.tuningMembers());
   }
 
   /**
@@ -195,7 +192,7 @@ final class ExperimentReadOut {
     double v = r.treatment().variance() + bound * bound * r.control().variance();
     boolean worse = rule.higherIsBetter() ? d < 0 : d > 0;
     double p = rules.sequential()
-        ? sequence().pValue(d, v, r.variant().members() + control.members())
+        ? sequence.pValue(d, v, r.variant().members() + control.members())
         : 2 * (1 - NORMAL.cumulativeProbability(Math.abs(d) / Math.sqrt(v)));
     return worse && p < s.alpha();
   }
