@@ -20,4 +20,9 @@ public final class HadoopFiles {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
+
+  /** Whether {@code path} (a file or folder) exists. */
+  public static boolean exists(Path path, Configuration conf) throws IOException {
+    return path.getFileSystem(conf).exists(path);
+  }
 }

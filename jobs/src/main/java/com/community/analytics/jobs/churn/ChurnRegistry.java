@@ -1,35 +1,57 @@
 package com.community.analytics.jobs.churn;
 
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.common.io.HadoopFiles;
+import com.community.analytics.common.spark.RowBuilder;
+import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.regression.IsotonicRegressionModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The model registry: ml.churn_models (one row per version, status champion / challenger /
- * retired) and the saved pipelines under {@code <lake>/models/churn/v<N>}. Every status change
- * rewrites the small registry table in one commit. Cost: reads and rewrites a table of one row
- * per version.
+ * retired), its audit log ml.churn_model_events (one row per train, promote, retire and
+ * rollback: who, when, why, the metrics at the time) and the saved pipelines under
+ * {@code <lake>/models/churn/v<N>}. Every status change rewrites the small registry table in one
+ * commit, then appends its events in a second. Cost: reads and rewrites a table of one row per
+ * version.
  */
 public final class ChurnRegistry {
   public static final String CHAMPION = "champion";
   public static final String CHALLENGER = "challenger";
   public static final String RETIRED = "retired";
+  static final String TRAIN = "train";
+  static final String PROMOTE = "promote";
+  static final String RETIRE = "retire";
+  static final String ROLLBACK = "rollback";
+
+  private static final String FEATURE_MEANS = "feature_means";
 
   private final JobContext ctx;
   private final String root;
 
-  public ChurnRegistry(JobContext ctx, String lakeRoot) {
+  private final String requestedBy;
+
+  /** The registry under {@code lakeRoot}; its changes are recorded as {@code requestedBy}'s. */
+  public ChurnRegistry(JobContext ctx, String lakeRoot, String requestedBy) {
     this.ctx = ctx;
     this.root = lakeRoot + "/models/churn";
+    this.requestedBy = requestedBy;
   }
 
   public List<Row> versions() {
@@ -58,6 +80,32 @@ public final class ChurnRegistry {
         + "/calibrator");
   }
 
+  /**
+   * The explainer of a version; empty for a logistic-regression version saved before its
+   * training means were (it has no SHAP baseline).
+   */
+  public Optional<ChurnExplainer> explainer(Row entry, PipelineModel pipeline)
+      throws IOException {
+    String means = entry.getString(entry.fieldIndex("path")) + "/" + FEATURE_MEANS;
+    if (!HadoopFiles.exists(new Path(means), ctx.spark().sparkContext().hadoopConfiguration())) {
+      boolean linear = ChurnTrainer.classifier(pipeline, GBTClassificationModel.class) == null;
+      return linear ? Optional.empty() : Optional.of(ChurnExplainer.of(pipeline, null));
+    }
+    Row row = ctx.spark().read().parquet(means).first();
+    double[] values = row.<Double>getList(0).stream().mapToDouble(Double::doubleValue)
+        .toArray();
+    return Optional.of(ChurnExplainer.of(pipeline, values));
+  }
+
+  /** Saves a version's training means beside its pipeline (the linear model's SHAP baseline). */
+  public void saveFeatureMeans(int version, double[] means) {
+    List<Double> values = java.util.Arrays.stream(means).boxed().toList();
+    ctx.spark().createDataFrame(List.of(RowFactory.create(
+            scala.collection.JavaConverters.asScalaBuffer(values).toList())),
+            new StructType().add("means", DataTypes.createArrayType(DataTypes.DoubleType)))
+        .coalesce(1).write().mode("overwrite").parquet(path(version) + "/" + FEATURE_MEANS);
+  }
+
   public Dataset<Row> profile(Row entry) {
     return ctx.spark().read().parquet(entry.getString(entry.fieldIndex("path")) + "/profile");
   }
@@ -79,16 +127,38 @@ public final class ChurnRegistry {
     v[r.fieldIndex("status")] = status;
     v[r.fieldIndex("promoted_at")] = promotedAt;
     v[r.fieldIndex("decision")] = decision;
-    return RowFactory.create(v);
+    return new GenericRowWithSchema(v, r.schema());
   }
 
   /**
-   * Rewrites the registry. Not recorded as rows written: the run that adds a version records
+   * Rewrites the registry after {@code operation} (train, promote or rollback) and appends one
+   * ml.churn_model_events row per version whose status it changed, each with the version's new
+   * decision as its reason. Not recorded as rows written: the run that adds a version records
    * that one row, and promotions and rollbacks rewrite the same versions.
    */
-  public void write(List<Row> rows) {
+  public void write(List<Row> rows, String operation, Timestamp at) {
+    Map<Integer, String> before = new HashMap<>();
+    for (Row r : versions()) {
+      before.put(version(r), status(r));
+    }
+    List<Row> events = new ArrayList<>();
+    for (Row r : rows) {
+      String from = before.get(version(r));
+      if (status(r).equals(from)) {
+        continue;
+      }
+      String action = from == null ? TRAIN : operation.equals(ROLLBACK) ? ROLLBACK
+          : CHAMPION.equals(status(r)) ? PROMOTE : RETIRE;
+      events.add(RowBuilder.of(ChurnTables.MODEL_EVENTS.schema()).set("event_time", at)
+          .set("action", action).set("version", version(r)).set("from_status", from)
+          .set("to_status", status(r)).set("requested_by", requestedBy)
+          .set("reason", r.getString(r.fieldIndex("decision")))
+          .set("metrics", r.get(r.fieldIndex("metrics"))).build());
+    }
     ctx.writer().overwrite(ChurnTables.MODELS, ctx.spark().createDataFrame(rows,
         ChurnTables.MODELS.schema()));
+    ctx.append(ChurnTables.MODEL_EVENTS, ctx.spark().createDataFrame(events,
+        ChurnTables.MODEL_EVENTS.schema()));
   }
 
   /** Makes {@code version} the champion; the current champion is retired. */
@@ -109,11 +179,11 @@ public final class ChurnRegistry {
         out.add(r);
       }
     }
-    write(out);
+    write(out, PROMOTE, now);
   }
 
-  /** Retires the champion and restores the one promoted before it. */
-  public int rollback() {
+  /** Retires the champion and restores the one promoted before it; {@code why} is added. */
+  public int rollback(String why) {
     List<Row> rows = versions();
     Row current = rows.stream().filter(r -> CHAMPION.equals(status(r))).findFirst()
         .orElseThrow(() -> new IllegalStateException("no champion to roll back"));
@@ -126,16 +196,43 @@ public final class ChurnRegistry {
             + " is the first champion: there is nothing to roll back to"));
     List<Row> out = new ArrayList<>();
     Timestamp now = Timestamp.from(Instant.now());
+    String suffix = why == null ? "" : ": " + why;
     for (Row r : rows) {
       if (version(r) == version(current)) {
-        out.add(with(r, RETIRED, currentSince, "rolled back to v" + version(previous)));
+        out.add(with(r, RETIRED, currentSince, "rolled back to v" + version(previous) + suffix));
       } else if (version(r) == version(previous)) {
-        out.add(with(r, CHAMPION, now, "restored by rollback of v" + version(current)));
+        out.add(with(r, CHAMPION, now, "restored by rollback of v" + version(current) + suffix));
       } else {
         out.add(r);
       }
     }
-    write(out);
+    write(out, ROLLBACK, now);
     return version(previous);
+  }
+
+  /** The audit log, oldest first. */
+  public List<Row> events() {
+    return ctx.warehouse().read(ChurnTables.MODEL_EVENTS).orderBy("event_time", "version")
+        .collectAsList();
+  }
+
+  /**
+   * The version that was champion at {@code t}, replaying the audit log's events up to it;
+   * empty when none was.
+   */
+  public static Optional<Integer> championAt(List<Row> events, Instant t) {
+    Integer champion = null;
+    for (Row e : events) {
+      if (e.getTimestamp(e.fieldIndex("event_time")).toInstant().isAfter(t)) {
+        break;
+      }
+      int v = e.getInt(e.fieldIndex("version"));
+      if (CHAMPION.equals(e.getString(e.fieldIndex("to_status")))) {
+        champion = v;
+      } else if (Integer.valueOf(v).equals(champion)) {
+        champion = null;
+      }
+    }
+    return Optional.ofNullable(champion);
   }
 }

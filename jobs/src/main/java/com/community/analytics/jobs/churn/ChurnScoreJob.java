@@ -27,6 +27,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import com.fasterxml.jackson.core.type.TypeReference;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -44,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * <p>Inputs: ml.churn_models (the champion), gold.user_state and gold.user_activity_daily (to
  * D), gold.user_tags on D (lifecycle), silver.events (push_sent in the cap window) and earlier
  * gold.retention_actions. Outputs: gold.churn_scores, ml.churn_drift, gold.retention_actions for
- * D. Cost: one feature build, one model transform, one aggregation for the drift of all features.
+ * D. Each score carries the member's top three reasons ({@link ChurnExplainer}: TreeSHAP on
+ * the executors, trees x leaves x depth^2 per member). Cost: one feature build, one model
+ * transform with its explanation, one aggregation for the drift of all features.
  */
 public final class ChurnScoreJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(ChurnScoreJob.class);
@@ -73,6 +78,13 @@ public final class ChurnScoreJob implements Job {
       "retention.offer.growth", "7-day growth gift", "offer for new members (0-7 days)")
       .nonEmpty();
 
+  public static final ConfigKey<Map<String, String>> REASON_PHRASES = ConfigKey.tree(
+      "churn.reason_phrases", "a churn reason in words per feature, {value} standing for the "
+          + "member's value; other features read '<feature> = <value>'",
+      new TypeReference<Map<String, String>>() {})
+      .check(m -> m.values().stream().allMatch(p -> p.contains("{value}")),
+          "with {value} in every phrase");
+
   @Override
   public String name() {
     return "churn-score";
@@ -93,7 +105,7 @@ public final class ChurnScoreJob implements Job {
   @Override
   public List<ConfigKey<?>> configKeys() {
     return List.of(RISK_HIGH, RISK_MEDIUM, PSI_WARNING, PLANNED, QUIET_START, QUIET_END,
-        CAP_DAYS, OFFER_CHURN, OFFER_RECALL, OFFER_GROWTH);
+        CAP_DAYS, OFFER_CHURN, OFFER_RECALL, OFFER_GROWTH, REASON_PHRASES);
   }
 
   @Override
@@ -102,11 +114,12 @@ public final class ChurnScoreJob implements Job {
   }
 
   @Override
-  public Result run(JobContext ctx) {
+  public Result run(JobContext ctx) throws java.io.IOException {
     SparkSession spark = ctx.spark();
     AppConfig config = ctx.config();
     LocalDate day = ctx.args().requireDates().to();
-    ChurnRegistry registry = new ChurnRegistry(ctx, config.get(CommonKeys.LAKE_ROOT));
+    ChurnRegistry registry = new ChurnRegistry(ctx, config.get(CommonKeys.LAKE_ROOT),
+        System.getProperty("user.name"));
     Row champion = registry.champion().orElseThrow(() -> new IllegalStateException(
         "no champion churn model: run churn-train first (or churn-train --promote VERSION)"));
     int version = ChurnRegistry.version(champion);
@@ -134,12 +147,14 @@ public final class ChurnScoreJob implements Job {
     Dataset<Row> features = ChurnFeatures.build(state, activity, cutoff).cache();
     double high = config.get(RISK_HIGH);
     double medium = config.get(RISK_MEDIUM);
-    Dataset<Row> scores = ChurnTrainer.calibrate(registry.pipeline(champion),
-        registry.calibrator(champion), features)
+    PipelineModel pipeline = registry.pipeline(champion);
+    Dataset<Row> scores = explained(registry.explainer(champion, pipeline),
+        ChurnTrainer.calibrate(pipeline, registry.calibrator(champion), features))
         .select(col("user_id"), col("cutoff").as("as_of_date"), col("churn_probability"),
             when(col("churn_probability").geq(high), "high")
                 .when(col("churn_probability").geq(medium), "medium").otherwise("low")
-                .as("risk_tier"), lit(version).as("model_version"));
+                .as("risk_tier"), lit(version).as("model_version"), col("reasons"),
+            col("log_odds"), col("expected_log_odds"));
     long scored = ctx.replace(ChurnTables.SCORES, scores, "as_of_date = '" + day + "'");
 
     List<Row> drift = Phases.run(spark, name(), "measure drift", () ->
@@ -186,6 +201,18 @@ public final class ChurnScoreJob implements Job {
     return out;
   }
 
+  /** The scored rows with each member's reasons, or null reasons when none can be given. */
+  private static Dataset<Row> explained(Optional<ChurnExplainer> explainer, Dataset<Row> rows) {
+    if (explainer.isPresent()) {
+      return explainer.get().withReasons(rows);
+    }
+    LOG.warn("churn-score: the champion has no SHAP baseline saved (a logistic model trained "
+        + "before reasons existed): members are scored without reasons");
+    return rows.withColumn("reasons", lit(null).cast(ChurnExplainer.REASONS))
+        .withColumn("log_odds", lit(null).cast("double"))
+        .withColumn("expected_log_odds", lit(null).cast("double"));
+  }
+
   private static double[] doubles(List<Double> values) {
     return values.stream().mapToDouble(Double::doubleValue).toArray();
   }
@@ -210,7 +237,7 @@ public final class ChurnScoreJob implements Job {
         .where(col("as_of_date").geq(lit(capStart)).and(col("as_of_date").lt(lit(d))))
         .groupBy("user_id").agg(max("send_at").as("last_action"));
     Dataset<Row> candidates = tags.join(scores.select("user_id", "risk_tier",
-            "churn_probability"), JoinKeys.on("user_id"), "left")
+            "churn_probability", "reasons"), JoinKeys.on("user_id"), "left")
         .withColumn("play", when(col("risk_tier").equalTo("high"), "churn_warning")
             .when(col("lifecycle_stage").equalTo("dormant"), "recall")
             .when(col("lifecycle_stage").equalTo("new"), "growth"))
@@ -222,6 +249,7 @@ public final class ChurnScoreJob implements Job {
     String churnOffer = c.get(OFFER_CHURN);
     String recallOffer = c.get(OFFER_RECALL);
     String growthOffer = c.get(OFFER_GROWTH);
+    Map<String, String> phrases = new LinkedHashMap<>(c.get(REASON_PHRASES));
     return candidates.map((MapFunction<Row, Row>) r -> {
       String play = r.getString(r.fieldIndex("play"));
       Timestamp push = r.getTimestamp(r.fieldIndex("last_push"));
@@ -234,6 +262,11 @@ public final class ChurnScoreJob implements Job {
           : play.equals("recall") ? recallOffer : growthOffer;
       String reason = play.equals("churn_warning") ? "high churn risk"
           : play.equals("recall") ? "dormant 7-30 days" : "registered in the last 7 days";
+      List<Row> why = r.isNullAt(r.fieldIndex("reasons")) ? List.of()
+          : r.getList(r.fieldIndex("reasons"));
+      if (!why.isEmpty()) {
+        reason += "; churn risk driven most by " + ChurnExplainer.inWords(why.get(0), phrases);
+      }
       Object p = r.get(r.fieldIndex("churn_probability"));
       return RowFactory.create(r.getString(r.fieldIndex("user_id")), d, play, offer, reason,
           Timestamp.from(send), p);

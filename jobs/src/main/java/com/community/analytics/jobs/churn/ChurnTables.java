@@ -49,7 +49,10 @@ public final class ChurnTables {
           column("features", DataTypes.createArrayType(DataTypes.StringType),
               "features the model expects"),
           column("importances", DataTypes.createMapType(DataTypes.StringType,
-              DataTypes.DoubleType), "feature importances (GBT)"),
+              DataTypes.DoubleType), "MLlib's gain feature importances (GBT)"),
+          column("mean_abs_shap", DataTypes.createMapType(DataTypes.StringType,
+              DataTypes.DoubleType), "mean |SHAP value| per feature over the test rows "
+              + "(log-odds; TreeSHAP for the GBT, linear SHAP for the logistic baseline)"),
           column("calibration", DataTypes.createArrayType(new StructType()
               .add("bucket", DataTypes.IntegerType).add("predicted", DataTypes.DoubleType)
               .add("observed", DataTypes.DoubleType).add("members", DataTypes.LongType)),
@@ -60,6 +63,23 @@ public final class ChurnTables {
           column("path", DataTypes.StringType, "where the pipeline and calibrator are saved")),
       null);
 
+  public static final TableSpec MODEL_EVENTS = new TableSpec("ml.churn_model_events",
+      "The registry's audit log: one row per train, promote, retire and rollback of a churn "
+          + "model version.",
+      TableSpec.schema(
+          column("event_time", DataTypes.TimestampType, "when the change was made (UTC)"),
+          column("action", DataTypes.StringType, "train, promote, retire or rollback"),
+          column("version", DataTypes.IntegerType, "the model version whose status changed"),
+          column("from_status", DataTypes.StringType, "status before (null: a new version)"),
+          column("to_status", DataTypes.StringType, "champion, challenger or retired"),
+          column("requested_by", DataTypes.StringType, "who asked (--requested-by, default "
+              + "the OS user)"),
+          column("reason", DataTypes.StringType, "the promotion rule's outcome or the "
+              + "operator's --reason"),
+          column("metrics", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType),
+              "the version's test metrics at the time")),
+      null);
+
   public static final TableSpec SCORES = new TableSpec("gold.churn_scores",
       "Member x as_of_date: calibrated churn probability of members not churned on the date.",
       TableSpec.schema(
@@ -68,7 +88,13 @@ public final class ChurnTables {
           column("churn_probability", DataTypes.DoubleType, "calibrated P(no activity in "
               + "the horizon)"),
           column("risk_tier", DataTypes.StringType, "high / medium / low (churn.risk_tiers)"),
-          column("model_version", DataTypes.IntegerType, "champion version that scored")),
+          column("model_version", DataTypes.IntegerType, "champion version that scored"),
+          column("reasons", ChurnExplainer.REASONS, "up to three features that raise the "
+              + "member's churn log-odds most, largest first: feature, value, contribution "
+              + "(SHAP value, log-odds)"),
+          column("log_odds", DataTypes.DoubleType, "the model's uncalibrated log-odds of churn"),
+          column("expected_log_odds", DataTypes.DoubleType, "the model's mean log-odds over its "
+              + "training data: log_odds = expected_log_odds + every feature's contribution")),
       "as_of_date");
 
   public static final TableSpec ACTIONS = new TableSpec("gold.retention_actions",

@@ -20,7 +20,10 @@ import com.community.analytics.common.spark.DateFrames;
 import com.community.analytics.common.spark.Phases;
 import com.community.analytics.common.spark.RowBuilder;
 import com.community.analytics.common.time.DateRange;
+import com.community.analytics.common.cli.ResultFormatter;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.time.ZoneId;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -39,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * {@code churn-train --date D}: builds the point-in-time training set from weekly cutoffs whose
  * horizon has passed by D, trains and calibrates the churn model, measures it on the newest
  * cutoff, saves it as a new version and applies the promotion rule. {@code --promote V} and
- * {@code --rollback} change the champion without training.
+ * {@code --rollback} change the champion without training; every change is in the audit log
+ * ml.churn_model_events, with {@code --requested-by} and {@code --reason}. {@code --history}
+ * prints that log and {@code --champion-on D} the version that was champion on D.
  *
  * <p>Inputs: gold.user_state (on the cutoffs), gold.user_activity_daily (up to D). Outputs:
  * ml.churn_training_set (the cutoffs), ml.churn_models, the model under
@@ -74,10 +79,27 @@ public final class ChurnTrainJob implements Job {
     return "train, calibrate and register a churn model; --promote V / --rollback";
   }
 
+  private final PrintStream out;
+
+  /** A churn-train job printing its registry answers (--history, --champion-on) to stdout. */
+  public ChurnTrainJob() {
+    this(System.out);
+  }
+
+  public ChurnTrainJob(PrintStream out) {
+    this.out = out;
+  }
+
   @Override
   public List<JobOption> options() {
     return List.of(JobOption.value("promote", "VERSION", "make this version the champion"),
-        JobOption.flag("rollback", "restore the champion before the current one"));
+        JobOption.flag("rollback", "restore the champion before the current one"),
+        JobOption.value("requested-by", "NAME", "who asks for this change, for the audit log "
+            + "(default: the OS user)"),
+        JobOption.value("reason", "TEXT", "why, for the audit log (with --promote/--rollback)"),
+        JobOption.flag("history", "print the registry's audit log (ml.churn_model_events)"),
+        JobOption.value("champion-on", "DATE|INSTANT", "print the version that was champion at "
+            + "the end of DATE (business time zone) or at an ISO instant"));
   }
 
   /** Promote and rollback are registry actions, not a night's training: a chain trains. */
@@ -90,7 +112,7 @@ public final class ChurnTrainJob implements Job {
   public List<Catalog.Table> tables() {
     return List.of(
         Catalog.members(ChurnTables.TRAINING_SET, "user_id", Catalog.Erasure.DELETE_ROWS),
-        Catalog.aggregate(ChurnTables.MODELS));
+        Catalog.aggregate(ChurnTables.MODELS), Catalog.aggregate(ChurnTables.MODEL_EVENTS));
   }
 
   @Override
@@ -100,8 +122,15 @@ public final class ChurnTrainJob implements Job {
 
   @Override
   public void check(JobArgs args) {
-    if (args.flag("rollback") && args.option("promote").isPresent()) {
-      throw new UsageException("give --promote or --rollback, not both");
+    long actions = java.util.stream.Stream.of(args.flag("rollback"),
+        args.option("promote").isPresent(), args.flag("history"),
+        args.option("champion-on").isPresent()).filter(b -> b).count();
+    if (actions > 1) {
+      throw new UsageException("give one of --promote, --rollback, --history, --champion-on");
+    }
+    args.option("champion-on").ifPresent(ChurnTrainJob::parseMoment);
+    if (args.flag("history") || args.option("champion-on").isPresent()) {
+      return;
     }
     args.option("promote").ifPresent(v -> {
       if (!v.matches("[1-9][0-9]*")) {
@@ -115,20 +144,55 @@ public final class ChurnTrainJob implements Job {
 
   @Override
   public Result run(JobContext ctx) throws IOException {
-    ChurnRegistry registry = new ChurnRegistry(ctx, ctx.config().get(
-        CommonKeys.LAKE_ROOT));
-    if (ctx.args().flag("rollback")) {
-      int restored = registry.rollback();
+    JobArgs args = ctx.args();
+    ChurnRegistry registry = new ChurnRegistry(ctx, ctx.config().get(CommonKeys.LAKE_ROOT),
+        args.option("requested-by").orElse(System.getProperty("user.name")));
+    String reason = args.option("reason").orElse(null);
+    if (args.flag("history")) {
+      List<Row> events = registry.events();
+      out.print(ResultFormatter.format(ChurnTables.MODEL_EVENTS.schema().fieldNames(), events,
+          "table"));
+      return new Result("history", 0, false, Map.of());
+    }
+    if (args.option("champion-on").isPresent()) {
+      String asked = args.option("champion-on").get();
+      Instant at = parseMoment(asked).apply(ZoneId.of(ctx.config().get(CommonKeys.TIME_ZONE)));
+      Optional<Integer> v = ChurnRegistry.championAt(registry.events(), at);
+      out.println(v.map(n -> "v" + n + " was the churn champion on " + asked)
+          .orElse("no churn model was champion on " + asked));
+      return new Result("champion_on", v.orElse(0), v.isPresent(), Map.of());
+    }
+    if (args.flag("rollback")) {
+      int restored = registry.rollback(reason);
       LOG.info("churn-train: rolled back; champion is v{}", restored);
       return new Result("rolled_back", restored, true, Map.of());
     }
-    if (ctx.args().option("promote").isPresent()) {
-      int v = Integer.parseInt(ctx.args().option("promote").get());
-      registry.promote(v, "promoted by hand");
+    if (args.option("promote").isPresent()) {
+      int v = Integer.parseInt(args.option("promote").get());
+      registry.promote(v, "promoted by hand" + (reason == null ? "" : ": " + reason));
       LOG.info("churn-train: v{} promoted by hand", v);
       return new Result("promoted", v, true, Map.of());
     }
     return train(ctx, registry);
+  }
+
+  /**
+   * {@code --champion-on}'s moment: the end of a date in the business time zone, or an ISO
+   * instant; a usage error (exit 2) otherwise.
+   */
+  static java.util.function.Function<ZoneId, Instant> parseMoment(String text) {
+    try {
+      LocalDate d = LocalDate.parse(text);
+      return zone -> d.plusDays(1).atStartOfDay(zone).toInstant().minusNanos(1);
+    } catch (java.time.format.DateTimeParseException notADate) {
+      try {
+        Instant t = Instant.parse(text);
+        return zone -> t;
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new UsageException("--champion-on takes a date (2026-03-01) or an instant "
+            + "(2026-03-01T08:00:00Z), got '" + text + "'");
+      }
+    }
   }
 
   /**
@@ -168,11 +232,12 @@ public final class ChurnTrainJob implements Job {
     trained.pipeline().write().overwrite().save(path + "/pipeline");
     trained.calibrator().write().overwrite().save(path + "/calibrator");
     FeatureProfile.of(trainRows).write().mode("overwrite").parquet(path + "/profile");
+    registry.saveFeatureMeans(version, trained.featureMeans());
     Decision decision = decide(registry, trained, testRows, config.get(TOLERANCE));
     set.unpersist();
     List<Row> all = registry.versions();
     all.add(entry(version, until, cutoffs, trained, decision.text(), path));
-    registry.write(all);
+    registry.write(all, ChurnRegistry.TRAIN, Timestamp.from(Instant.now()));
     if (decision.promote()) {
       registry.promote(version, decision.text());
     }
@@ -249,6 +314,8 @@ public final class ChurnTrainJob implements Job {
         .set("features", scala.collection.JavaConverters.asScalaBuffer(
             ChurnFeatures.numericFeatures()).toList())
         .set("importances", scala.collection.JavaConverters.mapAsScalaMap(trained.importances()))
+        .set("mean_abs_shap", scala.collection.JavaConverters.mapAsScalaMap(
+            trained.meanAbsShap()))
         .set("calibration", scala.collection.JavaConverters.asScalaBuffer(trained.calibration())
             .toList())
         .set("status", ChurnRegistry.CHALLENGER).set("decision", decision).set("path", path)

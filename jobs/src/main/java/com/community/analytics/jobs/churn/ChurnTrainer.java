@@ -47,7 +47,9 @@ import org.apache.spark.sql.expressions.Window;
  * grid of each algorithm goes through TrainValidationSplit on the training cutoffs, the winners
  * are compared on the validation cutoff, the best one's probabilities are calibrated by
  * isotonic regression on that validation slice, and the result is measured on the newest
- * matured cutoff. Cost: one fit per grid point plus the calibration;
+ * matured cutoff, where {@link ChurnExplainer} also gives each feature's mean |SHAP|. Cost: one
+ * fit per grid point plus the calibration; one explanation pass over the test rows (per member
+ * trees x leaves x depth^2 for the GBT);
  * metrics are small aggregations.
  */
 @ModelApi
@@ -77,10 +79,15 @@ public final class ChurnTrainer {
     }
   }
 
-  /** The trained, calibrated model and how it did. */
+  /**
+   * The trained, calibrated model and how it did: test metrics, MLlib's gain importances (GBT),
+   * the mean |SHAP| per feature over the test rows, the training rows' mean feature vector (the
+   * linear model's SHAP baseline) and the calibration deciles.
+   */
   public record Trained(Candidate candidate, PipelineModel pipeline,
       IsotonicRegressionModel calibrator, Map<String, Double> metrics,
-      Map<String, Double> importances, List<Row> calibration) {}
+      Map<String, Double> importances, Map<String, Double> meanAbsShap,
+      double[] featureMeans, List<Row> calibration) {}
 
   static final String FEATURES = "features";
 
@@ -175,6 +182,7 @@ public final class ChurnTrainer {
         bestCandidate = candidates.get(best);
       }
     }
+    double[] means = ChurnExplainer.trainingMeans(bestModel, weighted);
     weighted.unpersist();
     IsotonicRegressionModel calibrator = new IsotonicRegression().setFeaturesCol("score")
         .setLabelCol("label").setPredictionCol("probability_calibrated")
@@ -182,8 +190,10 @@ public final class ChurnTrainer {
     Dataset<Row> scoredTest = calibrate(bestModel, calibrator, test);
     Map<String, Double> metrics = metrics(scoredTest);
     metrics.put("validation_auc_pr", bestPr);
+    Map<String, Double> shap = ChurnExplainer.of(bestModel, means)
+        .meanAbsoluteShap(bestModel.transform(test));
     return new Trained(bestCandidate, bestModel, calibrator, metrics, importances(bestModel),
-        calibrationTable(scoredTest));
+        shap, means, calibrationTable(scoredTest));
   }
 
   /** A candidate's parameters as a ParamMap on the pipeline's classifier. */

@@ -9,7 +9,15 @@ import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.features.FeaturesJob;
 import com.community.analytics.jobs.support.JobFixture;
 import com.community.analytics.jobs.support.SharedFixture;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.community.analytics.common.spark.DateFrames;
 import java.nio.file.Path;
+import java.time.Instant;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.HashMap;
@@ -69,25 +77,33 @@ class ChurnRegistryTest {
     List<Row> calibration = v1.getList(v1.fieldIndex("calibration"));
     assertEquals(10, calibration.size(), "deciles of the calibration table");
 
+    // The challenger is the other algorithm, so both explainers are checked below.
+    String other = v1.getString(v1.fieldIndex("algorithm")).equals("gbt")
+        ? "logistic_regression\n      params: {reg_param: 0.01}"
+        : "gbt\n      params: {max_depth: 3, max_iter: 8}";
+    f.extraYaml = "churn:\n  grid:\n    - algorithm: " + other + "\n";
     Map<String, String> strict = new HashMap<>(conf);
     strict.put("churn.promotion_tolerance", "-1");
-    ChurnTrainJob.Result second = f.run(new ChurnTrainJob(), strict, "--date", end)
-        .result(ChurnTrainJob.Result.class);
+    ChurnTrainJob.Result second = f.run(new ChurnTrainJob(), strict, "--date", end,
+        "--requested-by", "alice").result(ChurnTrainJob.Result.class);
     assertEquals(List.of(2L, false), List.of(second.version(), second.champion()));
     assertEquals(Map.of(1, "champion", 2, "challenger"), statuses(f),
         "a model must beat the champion's AUC-PR by 1 here: it stays challenger");
 
-    f.run(new ChurnTrainJob(), conf, "--promote", "2");
+    f.run(new ChurnTrainJob(), conf, "--promote", "2", "--requested-by", "bob", "--reason",
+        "ops asked for the new features");
     assertEquals(Map.of(1, "retired", 2, "champion"), statuses(f));
     assertEquals(new ChurnTrainJob.Result("rolled_back", 1, true, Map.of()),
-        f.run(new ChurnTrainJob(), conf, "--rollback").result());
+        f.run(new ChurnTrainJob(), conf, "--rollback", "--requested-by", "carol").result());
     assertEquals(Map.of(1, "champion", 2, "retired"), statuses(f));
+    assertAuditLog(f, conf);
 
     f.run(new ChurnScoreJob(), conf, "--date", dayBefore);
     f.run(new ChurnScoreJob(), conf, "--date", end);
     List<Row> versions = spark.read().format("delta").load(f.warehouse + "/gold/churn_scores")
         .select("model_version").distinct().collectAsList();
     assertEquals("[[1]]", versions.toString(), "scoring after the rollback uses v1");
+    assertReasonsExplainEveryModel(f, end);
 
     Map<String, Timestamp> first = new HashMap<>();
     List<Row> actions = spark.read().format("delta").load(f.warehouse
@@ -106,6 +122,128 @@ class ChurnRegistryTest {
     }
     assertTrue(contactedAgain > 0, "members with an action on both days, so the cap was "
         + "exercised: " + contactedAgain);
+  }
+
+  /**
+   * One event per status change, in order, with who asked and why; --champion-on replays them
+   * for moments before, between and after the changes, and --history prints them.
+   */
+  private void assertAuditLog(JobFixture f, Map<String, String> conf) throws Exception {
+    List<Row> events = spark.read().format("delta").load(f.warehouse + "/ml/churn_model_events")
+        .orderBy("event_time", "version").collectAsList();
+    String me = System.getProperty("user.name");
+    List<String> expected = List.of("train 1 null challenger " + me,
+        "promote 1 challenger champion " + me, "train 2 null challenger alice",
+        "retire 1 champion retired bob", "promote 2 challenger champion bob",
+        "rollback 1 retired champion carol", "rollback 2 champion retired carol");
+    assertEquals(expected, events.stream().map(e -> e.get(e.fieldIndex("action")) + " "
+        + e.get(e.fieldIndex("version")) + " " + e.get(e.fieldIndex("from_status")) + " "
+        + e.get(e.fieldIndex("to_status")) + " " + e.get(e.fieldIndex("requested_by")))
+        .toList());
+    assertTrue(reason(events.get(2)).contains("kept as challenger"), reason(events.get(2)));
+    assertEquals("promoted by hand: ops asked for the new features", reason(events.get(4)));
+    assertTrue(events.get(4).getJavaMap(events.get(4).fieldIndex("metrics"))
+        .containsKey("auc_pr"), "the metrics at the time");
+
+    Instant trained = time(events.get(1));
+    Instant promoted = time(events.get(4));
+    Instant rolledBack = time(events.get(5));
+    Map<String, String> answers = new java.util.LinkedHashMap<>();
+    answers.put("2026-03-01", "no churn model was champion on 2026-03-01");
+    answers.put(trained.minusSeconds(1).toString(), "no churn model was champion on ");
+    answers.put(trained.toString(), "v1 was");
+    answers.put(time(events.get(2)).toString(), "v1 was");
+    answers.put(promoted.toString(), "v2 was");
+    answers.put(rolledBack.minusNanos(1000).toString(), "v2 was");
+    answers.put(rolledBack.toString(), "v1 was");
+    answers.put(java.time.LocalDate.now().plusDays(1).toString(), "v1 was");
+    for (Map.Entry<String, String> a : answers.entrySet()) {
+      java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+      f.run(new ChurnTrainJob(new java.io.PrintStream(printed, true)), conf, "--champion-on",
+          a.getKey());
+      assertTrue(printed.toString().startsWith(a.getValue()), a + ": " + printed);
+    }
+    java.io.ByteArrayOutputStream history = new java.io.ByteArrayOutputStream();
+    f.run(new ChurnTrainJob(new java.io.PrintStream(history, true)), conf, "--history");
+    assertTrue(history.toString().contains("ops asked for the new features")
+        && history.toString().contains("carol"), history.toString());
+  }
+
+  private static String reason(Row event) {
+    return event.getString(event.fieldIndex("reason"));
+  }
+
+  private static Instant time(Row event) {
+    return event.getTimestamp(event.fieldIndex("event_time")).toInstant();
+  }
+
+  /**
+   * For every member scored on {@code day} and each version (one GBT, one logistic): the
+   * expected log-odds plus every feature's contribution equal the model's own log-odds (2 x
+   * MLlib's GBT margin, or the logistic margin) within 1e-9; the scoring version's stored
+   * log-odds and top reason match; a feature the GBT never splits on has mean |SHAP| 0.
+   */
+  private void assertReasonsExplainEveryModel(JobFixture f, String day) {
+    java.sql.Date d = java.sql.Date.valueOf(day);
+    Map<String, Row> stored = spark.read().format("delta").load(f.warehouse
+            + "/gold/churn_scores").where(col("as_of_date").equalTo(lit(d))).collectAsList()
+        .stream().collect(Collectors.toMap(r -> r.getString(r.fieldIndex("user_id")), r -> r));
+    Dataset<Row> features = ChurnFeatures.build(
+        spark.read().format("delta").load(f.warehouse + "/gold/user_state")
+            .where(col("as_of_date").equalTo(lit(d))),
+        spark.read().format("delta").load(f.warehouse + "/gold/user_activity_daily"),
+        DateFrames.of(spark, "cutoff", List.of(d.toLocalDate())));
+    java.util.Set<String> algorithms = new java.util.HashSet<>();
+    for (Row model : spark.read().format("delta").load(f.warehouse + "/ml/churn_models")
+        .collectAsList()) {
+      String path = model.getString(model.fieldIndex("path"));
+      boolean gbt = model.getString(model.fieldIndex("algorithm")).equals("gbt");
+      algorithms.add(model.getString(model.fieldIndex("algorithm")));
+      PipelineModel pipeline = PipelineModel.load(path + "/pipeline");
+      double[] means = spark.read().parquet(path + "/feature_means").first().<Double>getList(0)
+          .stream().mapToDouble(Double::doubleValue).toArray();
+      ChurnExplainer explainer = ChurnExplainer.of(pipeline, means);
+      List<Row> rows = pipeline.transform(features).select("user_id", "features",
+          "rawPrediction").collectAsList();
+      assertEquals(stored.size(), rows.size(), "every scored member explained");
+      for (Row r : rows) {
+        Vector x = r.getAs("features");
+        double margin = ((Vector) r.getAs("rawPrediction")).apply(1);
+        double logOdds = gbt ? 2 * margin : margin;
+        double[] c = explainer.contributions(x);
+        assertEquals(logOdds, explainer.expectedValue() + java.util.Arrays.stream(c).sum(),
+            1e-9, "additivity for " + r.getString(0));
+        Row score = stored.get(r.getString(0));
+        if (model.getInt(model.fieldIndex("version")) == score.getInt(score.fieldIndex(
+            "model_version"))) {
+          assertEquals(logOdds, score.getDouble(score.fieldIndex("log_odds")), 1e-9);
+          double top = java.util.Arrays.stream(c).max().getAsDouble();
+          List<Row> reasons = score.getList(score.fieldIndex("reasons"));
+          if (top > 0) {
+            assertEquals(top, reasons.get(0).getDouble(2), 1e-12, "the top reason first");
+          }
+        }
+      }
+      Map<String, Double> meanAbs = model.getJavaMap(model.fieldIndex("mean_abs_shap"));
+      assertEquals(explainer.features().size(), meanAbs.size());
+      if (gbt) {
+        Map<String, Double> gain = model.getJavaMap(model.fieldIndex("importances"));
+        meanAbs.forEach((feature, v) -> {
+          if (!gain.containsKey(feature) && !feature.equals(ChurnExplainer.TIER)) {
+            assertEquals(0.0, v, feature + " is never split on");
+          }
+        });
+      }
+    }
+    assertEquals(java.util.Set.of("gbt", "logistic_regression"), algorithms);
+    List<Row> warnings = spark.read().format("delta").load(f.warehouse
+        + "/gold/retention_actions").where(col("as_of_date").equalTo(lit(d))
+        .and(col("play").equalTo("churn_warning"))).collectAsList();
+    assertFalse(warnings.isEmpty());
+    for (Row w : warnings) {
+      assertTrue(w.getString(w.fieldIndex("reason")).startsWith(
+          "high churn risk; churn risk driven most by "), w.toString());
+    }
   }
 
   @Test
