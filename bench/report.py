@@ -406,9 +406,15 @@ def blocks(result):
                              fmt_num(r["bgnbd_summary_rows"]), fmt_num(r["spend_summary_rows"]),
                              r["bgnbd_converged"] and r["gamma_gamma_converged"]] for r in fit]))
     if churn:
-        parts.append(table(["training rows", "train s", "candidates", "chosen", "test AUC-PR"],
+        parts.append(table(["training rows", "train s", "candidates", "chosen", "test AUC-PR",
+                            "explained model", "test members", "score s", "score + explain s",
+                            "explain us/member (difference)", "trees x leaves x depth^2"],
                            [[fmt_num(r["size"]), f"{r['train_seconds']:.1f}", r["candidates"],
-                             r["chosen"], f"{r['test_auc_pr']:.3f}"] for r in churn]))
+                             r["chosen"], f"{r['test_auc_pr']:.3f}", r["explained_model"],
+                             fmt_num(r["explained_members"]), f"{r['score_seconds']:.2f}",
+                             f"{r['explain_seconds']:.2f}",
+                             f"{r['explain_us_per_member']:.0f}",
+                             fmt_num(r["explain_cost_per_member"])] for r in churn]))
     if markov:
         parts.append(table(["journeys", "transition counting s (Spark)", "solve s",
                             "transition rows"],

@@ -127,6 +127,10 @@ def test_models_are_reported(bench):
     assert sizes == [("bench-ltv-fit", 500), ("bench-ltv-fit", 2000),
                      ("bench-churn-train", 1500), ("bench-markov", 500),
                      ("bench-markov", 2000)]
+    churn = [m for m in results["models"] if m["bench"] == "bench-churn-train"]
+    assert all(m["explained_members"] > 0 and m["explain_cost_per_member"] > 0
+               and m["explain_seconds"] > 0 for m in churn)
+    assert "explain us/member (difference)" in doc
     fits = [m for m in results["models"] if m["bench"] == "bench-ltv-fit"]
     assert all(m["bgnbd_converged"] and m["gamma_gamma_converged"] for m in fits)
     assert fits[0]["bgnbd_summary_rows"] < 500

@@ -16,7 +16,8 @@ OUT = NOTEBOOKS.parent / "build" / "notebooks"
 
 EXPECTED = {
     "cockpit": ["kpi_board", "kpi_trends", "funnel", "cohort_retention", "experiment_lifts"],
-    "churn": ["roc_and_precision_recall", "calibration", "feature_importances", "risk_tiers"],
+    "churn": ["roc_and_precision_recall", "calibration", "feature_importances", "risk_tiers",
+              "shap_summary_and_waterfall", "retention_curves"],
     "content": ["persona_by_content_type", "time_slot_by_channel", "attribution_models"],
     "members": ["ltv_distribution_and_tiers", "tag_dimensions", "lifecycle_flows",
                 "frequency_recency", "calibration_holdout", "holdout_tracking", "clv_by_month"],

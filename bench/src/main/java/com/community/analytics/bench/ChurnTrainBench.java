@@ -1,12 +1,16 @@
 package com.community.analytics.bench;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
 
 import com.community.analytics.common.job.JobContext;
+import com.community.analytics.jobs.churn.ChurnExplainer;
 import com.community.analytics.jobs.churn.ChurnFeatures;
 import com.community.analytics.jobs.churn.ChurnTrainJob;
 import com.community.analytics.jobs.churn.ChurnTrainer;
 import java.nio.file.Path;
+import org.apache.spark.ml.PipelineModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +27,10 @@ import org.apache.spark.sql.types.StructType;
  * size, N rows with the training set's feature columns are drawn (a churn label that depends on
  * recency, activity and trend, plus noise), split as the job splits its cutoffs (four train, one
  * validation, one test), written to Parquet and then trained with {@link ChurnTrainer#train} on
- * the configured {@code churn.grid}: every candidate, calibration and test metrics. Cost: the
- * MLlib fits (GBT iterations are Spark jobs), one Parquet write per size.
+ * the configured {@code churn.grid}: every candidate, calibration and test metrics. Then the
+ * reasons' cost: the test members scored, and scored and explained ({@link ChurnExplainer}),
+ * with the model's trees x leaves x depth^2. Cost: the MLlib fits (GBT iterations are Spark
+ * jobs), one Parquet write per size, two passes over the test rows.
  */
 final class ChurnTrainBench extends ModelBench {
   static final String[] TIERS = {"free", "plus", "vip"};
@@ -61,6 +67,26 @@ final class ChurnTrainBench extends ModelBench {
         set.where(col("split").equalTo("validation")), set.where(col("split").equalTo("test")),
         grid);
     double seconds = seconds(started);
+    // The reasons' cost beside scoring's: the same test members scored, then scored and
+    // explained, each pass over cached pipeline output. TreeSHAP's cost is the one to know, so
+    // when the grid's winner is the linear model, its first GBT candidate is fitted for this.
+    PipelineModel model = trained.pipeline();
+    ChurnTrainer.Candidate gbt = grid.stream().filter(c -> c.algorithm().equals("gbt"))
+        .findFirst().orElse(trained.candidate());
+    if (!trained.candidate().algorithm().equals(gbt.algorithm())) {
+      model = ChurnTrainer.fit(gbt, set.where(col("split").equalTo("train")));
+    }
+    Dataset<Row> test = set.where(col("split").equalTo("test")).cache();
+    long members = test.count();
+    ChurnExplainer explainer = ChurnExplainer.of(model, trained.featureMeans());
+    long scoreStarted = System.nanoTime();
+    model.transform(test).agg(sum(col("prediction"))).first();
+    double scoreSeconds = seconds(scoreStarted);
+    long explainStarted = System.nanoTime();
+    explainer.withReasons(model.transform(test)).agg(sum(size(col("reasons"))),
+        sum(col("log_odds"))).first();
+    double explainSeconds = seconds(explainStarted);
+    test.unpersist();
     delete(folder);
 
     Map<String, Object> out = new LinkedHashMap<>();
@@ -69,6 +95,13 @@ final class ChurnTrainBench extends ModelBench {
     out.put("chosen", trained.candidate().algorithm());
     out.put("test_auc_roc", trained.metrics().get("auc_roc"));
     out.put("test_auc_pr", trained.metrics().get("auc_pr"));
+    out.put("explained_model", gbt.algorithm());
+    out.put("explained_members", members);
+    out.put("score_seconds", scoreSeconds);
+    out.put("explain_seconds", explainSeconds);
+    out.put("explain_us_per_member", Math.max(0, explainSeconds - scoreSeconds) * 1e6
+        / Math.max(1, members));
+    out.put("explain_cost_per_member", explainer.costPerMember());
     return out;
   }
 

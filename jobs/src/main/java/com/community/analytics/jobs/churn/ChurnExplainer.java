@@ -62,23 +62,33 @@ public final class ChurnExplainer implements Serializable {
   private final List<String> features;
 
   private ChurnExplainer(TreeShap trees, double[] coefficients, double[] means,
-      double intercept) {
+      double intercept, List<String> numericFeatures) {
     this.trees = trees;
     this.coefficients = coefficients;
     this.means = means;
     this.intercept = intercept;
-    this.features = new ArrayList<>(ChurnFeatures.numericFeatures());
+    this.features = new ArrayList<>(numericFeatures);
     this.features.add(TIER);
   }
 
   /**
-   * The explainer of a trained churn pipeline; {@code trainingMeans} (the mean assembled
-   * feature vector of its training rows) is the baseline of the linear model.
+   * The explainer of a churn pipeline trained by this build; {@code trainingMeans} (the
+   * class-weighted mean assembled feature vector of its training rows) is the baseline of the
+   * linear model.
    */
   public static ChurnExplainer of(PipelineModel model, double[] trainingMeans) {
+    return of(model, trainingMeans, ChurnFeatures.numericFeatures());
+  }
+
+  /**
+   * The explainer of a saved churn pipeline whose vector was assembled from
+   * {@code numericFeatures} (its registry row's {@code features}), then the tier's slots.
+   */
+  public static ChurnExplainer of(PipelineModel model, double[] trainingMeans,
+      List<String> numericFeatures) {
     GBTClassificationModel gbt = ChurnTrainer.classifier(model, GBTClassificationModel.class);
     if (gbt != null) {
-      return new ChurnExplainer(TreeShap.of(gbt), null, null, 0);
+      return new ChurnExplainer(TreeShap.of(gbt), null, null, 0, numericFeatures);
     }
     LogisticRegressionModel lr = ChurnTrainer.classifier(model, LogisticRegressionModel.class);
     if (lr == null) {
@@ -86,13 +96,17 @@ public final class ChurnExplainer implements Serializable {
           + "regression to explain");
     }
     return new ChurnExplainer(null, lr.coefficients().toArray(), trainingMeans.clone(),
-        lr.intercept());
+        lr.intercept(), numericFeatures);
   }
 
-  /** The mean of the assembled feature vector over {@code rows} (the model's training rows). */
+  /**
+   * The mean of the assembled feature vector over {@code rows} (the model's training rows),
+   * weighted by their {@code class_weight} as the model was fitted, so the linear baseline is
+   * the same population as the trees' covers.
+   */
   public static double[] trainingMeans(PipelineModel model, Dataset<Row> rows) {
-    Row mean = model.transform(rows).select(Summarizer.mean(col(ChurnTrainer.FEATURES))
-        .as("mean")).first();
+    Row mean = model.transform(rows).select(Summarizer.mean(col(ChurnTrainer.FEATURES),
+        col("class_weight")).as("mean")).first();
     return ((Vector) mean.getAs("mean")).toArray();
   }
 
@@ -101,7 +115,18 @@ public final class ChurnExplainer implements Serializable {
     return features;
   }
 
-  /** The log-odds of the average member (the baseline the contributions start from). */
+  /**
+   * The work per member: for the GBT, the sum over trees of leaves x depth^2 (TreeSHAP's
+   * bound); for the linear model, the number of coefficients.
+   */
+  public long costPerMember() {
+    return trees != null ? trees.pathCost() : coefficients.length;
+  }
+
+  /**
+   * The baseline the contributions start from: the model's mean log-odds over its training
+   * data as it was fitted, both classes weighing the same (the class weights).
+   */
   public double expectedValue() {
     if (trees != null) {
       return trees.expectedValue();

@@ -27,7 +27,8 @@ import org.apache.spark.sql.types.StructType;
  * The model registry: ml.churn_models (one row per version, status champion / challenger /
  * retired), its audit log ml.churn_model_events (one row per train, promote, retire and
  * rollback: who, when, why, the metrics at the time) and the saved pipelines under
- * {@code <lake>/models/churn/v<N>}. Every status change rewrites the small registry table in one
+ * {@code <lake>/models/churn/v<N>} (pipeline, calibrator, the training profile for drift and
+ * the training means for linear SHAP). Every status change rewrites the small registry table in one
  * commit, then appends its events in a second. Cost: reads and rewrites a table of one row per
  * version.
  */
@@ -39,6 +40,7 @@ public final class ChurnRegistry {
   static final String PROMOTE = "promote";
   static final String RETIRE = "retire";
   static final String ROLLBACK = "rollback";
+  static final String IMPORT = "import";
 
   private static final String FEATURE_MEANS = "feature_means";
 
@@ -54,7 +56,12 @@ public final class ChurnRegistry {
     this.requestedBy = requestedBy;
   }
 
+  /**
+   * Every version, oldest first, with the columns the registry declares today (a registry
+   * written by an older build gains its new columns first, so rows are rewritten in place).
+   */
   public List<Row> versions() {
+    ctx.warehouse().ensure(ChurnTables.MODELS);
     return new ArrayList<>(ctx.warehouse().read(ChurnTables.MODELS).orderBy("version")
         .collectAsList());
   }
@@ -89,12 +96,18 @@ public final class ChurnRegistry {
     String means = entry.getString(entry.fieldIndex("path")) + "/" + FEATURE_MEANS;
     if (!HadoopFiles.exists(new Path(means), ctx.spark().sparkContext().hadoopConfiguration())) {
       boolean linear = ChurnTrainer.classifier(pipeline, GBTClassificationModel.class) == null;
-      return linear ? Optional.empty() : Optional.of(ChurnExplainer.of(pipeline, null));
+      return linear ? Optional.empty() : Optional.of(ChurnExplainer.of(pipeline, null,
+          features(entry)));
     }
     Row row = ctx.spark().read().parquet(means).first();
-    double[] values = row.<Double>getList(0).stream().mapToDouble(Double::doubleValue)
-        .toArray();
-    return Optional.of(ChurnExplainer.of(pipeline, values));
+    double[] values = row.<Double>getList(row.fieldIndex("means")).stream()
+        .mapToDouble(Double::doubleValue).toArray();
+    return Optional.of(ChurnExplainer.of(pipeline, values, features(entry)));
+  }
+
+  /** The numeric features a version's vector was assembled from, in order. */
+  static List<String> features(Row entry) {
+    return entry.getList(entry.fieldIndex("features"));
   }
 
   /** Saves a version's training means beside its pipeline (the linear model's SHAP baseline). */
@@ -142,6 +155,9 @@ public final class ChurnRegistry {
       before.put(version(r), status(r));
     }
     List<Row> events = new ArrayList<>();
+    if (!before.isEmpty() && events().isEmpty()) {
+      events.addAll(imported(versions()));
+    }
     for (Row r : rows) {
       String from = before.get(version(r));
       if (status(r).equals(from)) {
@@ -161,11 +177,33 @@ public final class ChurnRegistry {
         ChurnTables.MODEL_EVENTS.schema()));
   }
 
+  /**
+   * The audit log's first rows for a registry that predates it: each version as it stood,
+   * at its promotion (a champion or a retired former champion) or training time.
+   */
+  private List<Row> imported(List<Row> rows) {
+    List<Row> out = new ArrayList<>();
+    for (Row r : rows) {
+      Timestamp at = r.isNullAt(r.fieldIndex("promoted_at"))
+          ? r.getTimestamp(r.fieldIndex("trained_at"))
+          : r.getTimestamp(r.fieldIndex("promoted_at"));
+      out.add(RowBuilder.of(ChurnTables.MODEL_EVENTS.schema()).set("event_time", at)
+          .set("action", IMPORT).set("version", version(r)).set("to_status", status(r))
+          .set("requested_by", requestedBy)
+          .set("reason", "in the registry before its audit log: " + r.getString(
+              r.fieldIndex("decision")))
+          .set("metrics", r.get(r.fieldIndex("metrics"))).build());
+    }
+    return out;
+  }
+
   /** Makes {@code version} the champion; the current champion is retired. */
   public void promote(int version, String why) {
     List<Row> rows = versions();
-    if (rows.stream().noneMatch(r -> version(r) == version)) {
-      throw new IllegalArgumentException("no churn model version " + version);
+    Row target = rows.stream().filter(r -> version(r) == version).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no churn model version " + version));
+    if (CHAMPION.equals(status(target))) {
+      throw new IllegalArgumentException("v" + version + " is already the champion");
     }
     Timestamp now = Timestamp.from(Instant.now());
     List<Row> out = new ArrayList<>();
@@ -188,8 +226,12 @@ public final class ChurnRegistry {
     Row current = rows.stream().filter(r -> CHAMPION.equals(status(r))).findFirst()
         .orElseThrow(() -> new IllegalStateException("no champion to roll back"));
     Timestamp currentSince = current.getTimestamp(current.fieldIndex("promoted_at"));
+    // A version an earlier rollback retired is not restored by the next one: two rollbacks
+    // after v1, v2, v3 lead back to v1, not to v3 again.
+    java.util.Set<Integer> rolledBack = rolledBack(events());
     Row previous = rows.stream()
         .filter(r -> version(r) != version(current) && !r.isNullAt(r.fieldIndex("promoted_at"))
+            && !rolledBack.contains(version(r))
             && r.getTimestamp(r.fieldIndex("promoted_at")).before(currentSince))
         .max(Comparator.comparing(r -> r.getTimestamp(r.fieldIndex("promoted_at"))))
         .orElseThrow(() -> new IllegalStateException("v" + version(current)
@@ -208,6 +250,22 @@ public final class ChurnRegistry {
     }
     write(out, ROLLBACK, now);
     return version(previous);
+  }
+
+  /** The versions whose latest event is a rollback that retired them. */
+  static java.util.Set<Integer> rolledBack(List<Row> events) {
+    Map<Integer, Row> last = new HashMap<>();
+    for (Row e : events) {
+      last.put(e.getInt(e.fieldIndex("version")), e);
+    }
+    java.util.Set<Integer> out = new java.util.HashSet<>();
+    last.forEach((v, e) -> {
+      if (ROLLBACK.equals(e.getString(e.fieldIndex("action")))
+          && RETIRED.equals(e.getString(e.fieldIndex("to_status")))) {
+        out.add(v);
+      }
+    });
+    return out;
   }
 
   /** The audit log, oldest first. */

@@ -42,14 +42,16 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code churn-score --date D}: scores every member active in the 30 days to D with the
  * champion, measures feature drift against the champion's training data, and plans the
- * retention plays.
+ * retention plays; and how long members stay ({@link RetentionCurves}: Kaplan-Meier curves by
+ * registration cohort and persona, log-rank tests).
  *
  * <p>Inputs: ml.churn_models (the champion), gold.user_state and gold.user_activity_daily (to
- * D), gold.user_tags on D (lifecycle), silver.events (push_sent in the cap window) and earlier
- * gold.retention_actions. Outputs: gold.churn_scores, ml.churn_drift, gold.retention_actions for
- * D. Each score carries the member's top three reasons ({@link ChurnExplainer}: TreeSHAP on
- * the executors, trees x leaves x depth^2 per member). Cost: one feature build, one model
- * transform with its explanation, one aggregation for the drift of all features.
+ * D), gold.user_tags on D (lifecycle, persona), silver.events (push_sent in the cap window) and
+ * earlier gold.retention_actions. Outputs: gold.churn_scores, ml.churn_drift,
+ * gold.retention_actions, gold.retention_curves and gold.retention_tests for D. Each score
+ * carries the member's top three reasons ({@link ChurnExplainer}: TreeSHAP on the executors,
+ * trees x leaves x depth^2 per member). Cost: one feature build, one model transform with its
+ * explanation, one aggregation for the drift of all features, one for the survival counts.
  */
 public final class ChurnScoreJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(ChurnScoreJob.class);
@@ -99,13 +101,16 @@ public final class ChurnScoreJob implements Job {
   public List<Catalog.Table> tables() {
     return List.of(Catalog.members(ChurnTables.SCORES, "user_id", Catalog.Erasure.DELETE_ROWS),
         Catalog.aggregate(SharedTables.CHURN_DRIFT),
-        Catalog.members(ChurnTables.ACTIONS, "user_id", Catalog.Erasure.DELETE_ROWS));
+        Catalog.members(ChurnTables.ACTIONS, "user_id", Catalog.Erasure.DELETE_ROWS),
+        Catalog.aggregate(ChurnTables.RETENTION_CURVES),
+        Catalog.aggregate(ChurnTables.RETENTION_TESTS));
   }
 
   @Override
   public List<ConfigKey<?>> configKeys() {
     return List.of(RISK_HIGH, RISK_MEDIUM, PSI_WARNING, PLANNED, QUIET_START, QUIET_END,
-        CAP_DAYS, OFFER_CHURN, OFFER_RECALL, OFFER_GROWTH, REASON_PHRASES);
+        CAP_DAYS, OFFER_CHURN, OFFER_RECALL, OFFER_GROWTH, REASON_PHRASES,
+        ChurnTrainJob.HORIZON);
   }
 
   @Override
@@ -171,6 +176,7 @@ public final class ChurnScoreJob implements Job {
     Dataset<Row> actions = actions(ctx, day, ctx.warehouse().read(ChurnTables.SCORES)
         .where(col("as_of_date").equalTo(lit(d))));
     long planned = ctx.replace(ChurnTables.ACTIONS, actions, "as_of_date = '" + day + "'");
+    survival(ctx, state, d);
     return new Result(version, scored, warnings, planned);
   }
 
@@ -199,6 +205,25 @@ public final class ChurnScoreJob implements Job {
           .set("model_version", version).build());
     });
     return out;
+  }
+
+  /**
+   * gold.retention_curves and gold.retention_tests on D, personas from the newest tags on or
+   * before D (a backfill writes tags weekly and on its last day).
+   */
+  private void survival(JobContext ctx, Dataset<Row> state, Date d) {
+    Dataset<Row> allTags = ctx.warehouse().read(SharedTables.USER_TAGS)
+        .where(col("as_of_date").leq(lit(d)));
+    Date tagged = allTags.agg(max("as_of_date").as("latest")).first().getAs("latest");
+    Dataset<Row> tags = allTags.where(col("as_of_date").equalTo(lit(tagged)));
+    var groups = Phases.run(ctx.spark(), name(), "retention curves", () ->
+        RetentionCurves.grouped(RetentionCurves.counts(RetentionCurves.lifetimes(state, tags, d,
+            ctx.config().get(ChurnTrainJob.HORIZON))).collectAsList()));
+    String where = "as_of_date = '" + d + "'";
+    ctx.replace(ChurnTables.RETENTION_CURVES, ctx.spark().createDataFrame(
+        RetentionCurves.curves(groups, d), ChurnTables.RETENTION_CURVES.schema()), where);
+    ctx.replace(ChurnTables.RETENTION_TESTS, ctx.spark().createDataFrame(
+        RetentionCurves.tests(groups, d), ChurnTables.RETENTION_TESTS.schema()), where);
   }
 
   /** The scored rows with each member's reasons, or null reasons when none can be given. */
@@ -264,7 +289,7 @@ public final class ChurnScoreJob implements Job {
           : play.equals("recall") ? "dormant 7-30 days" : "registered in the last 7 days";
       List<Row> why = r.isNullAt(r.fieldIndex("reasons")) ? List.of()
           : r.getList(r.fieldIndex("reasons"));
-      if (!why.isEmpty()) {
+      if (play.equals("churn_warning") && !why.isEmpty()) {
         reason += "; churn risk driven most by " + ChurnExplainer.inWords(why.get(0), phrases);
       }
       Object p = r.get(r.fieldIndex("churn_probability"));

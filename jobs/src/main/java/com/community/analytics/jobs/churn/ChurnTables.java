@@ -93,8 +93,9 @@ public final class ChurnTables {
               + "member's churn log-odds most, largest first: feature, value, contribution "
               + "(SHAP value, log-odds)"),
           column("log_odds", DataTypes.DoubleType, "the model's uncalibrated log-odds of churn"),
-          column("expected_log_odds", DataTypes.DoubleType, "the model's mean log-odds over its "
-              + "training data: log_odds = expected_log_odds + every feature's contribution")),
+          column("expected_log_odds", DataTypes.DoubleType, "the baseline: the model's mean "
+              + "log-odds over its training data with both classes weighing the same; log_odds "
+              + "= expected_log_odds + every feature's contribution")),
       "as_of_date");
 
   public static final TableSpec ACTIONS = new TableSpec("gold.retention_actions",
@@ -108,5 +109,46 @@ public final class ChurnTables {
           column("send_at", DataTypes.TimestampType,
               "next allowed moment: outside quiet hours and the frequency cap (UTC)"),
           column("churn_probability", DataTypes.DoubleType, "score behind the decision")),
+      "as_of_date");
+
+  public static final TableSpec RETENTION_CURVES = new TableSpec("gold.retention_curves",
+      "As_of_date x dimension (cohort, persona) x segment x day: the Kaplan-Meier survival of "
+          + "members from registration to churn (last active day + churn.horizon_days), "
+          + "right-censored at the date, with Greenwood 95% intervals.",
+      TableSpec.schema(
+          column("as_of_date", DataTypes.DateType, "the date lifetimes are censored at "
+              + "(partition)"),
+          column("dimension", DataTypes.StringType, "cohort (week of registration) or persona"),
+          column("segment", DataTypes.StringType, "the cohort's Monday (yyyy-MM-dd) or the "
+              + "persona ((none): no persona)"),
+          column("day", DataTypes.IntegerType, "days since registration"),
+          column("at_risk", DataTypes.LongType, "members still in the segment on that day"),
+          column("churned", DataTypes.LongType, "members who churned on that day"),
+          column("censored", DataTypes.LongType, "members still members at the date whose "
+              + "follow-up ends on that day"),
+          column("survival", DataTypes.DoubleType, "Kaplan-Meier share still a member after "
+              + "that day"),
+          column("ci_lower", DataTypes.DoubleType, "95% interval, lower (Greenwood, log-log)"),
+          column("ci_upper", DataTypes.DoubleType, "95% interval, upper"),
+          column("median_days", DataTypes.IntegerType, "the segment's median lifetime: first "
+              + "day survival <= 0.5; null when not reached"),
+          column("members", DataTypes.LongType, "members in the segment")),
+      "as_of_date");
+
+  public static final TableSpec RETENTION_TESTS = new TableSpec("gold.retention_tests",
+      "As_of_date x dimension: the log-rank test that every segment of the dimension has the "
+          + "same survival curve.",
+      TableSpec.schema(
+          column("as_of_date", DataTypes.DateType, "as gold.retention_curves (partition)"),
+          column("dimension", DataTypes.StringType, "cohort or persona"),
+          column("test", DataTypes.StringType, "log-rank (k groups, hypergeometric variance)"),
+          column("segments", DataTypes.IntegerType, "segments compared (k): those with a "
+              + "member still in at the first churn (a cohort too new to churn is left out)"),
+          column("members", DataTypes.LongType, "members in the test"),
+          column("churned", DataTypes.LongType, "churns observed"),
+          column("statistic", DataTypes.DoubleType, "chi-square statistic"),
+          column("degrees_of_freedom", DataTypes.IntegerType, "k - 1"),
+          column("p_value", DataTypes.DoubleType, "chance of a statistic this large when every "
+              + "segment has the same survival")),
       "as_of_date");
 }

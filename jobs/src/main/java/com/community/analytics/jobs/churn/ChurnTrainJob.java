@@ -1,6 +1,7 @@
 package com.community.analytics.jobs.churn;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
@@ -47,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * prints that log and {@code --champion-on D} the version that was champion on D.
  *
  * <p>Inputs: gold.user_state (on the cutoffs), gold.user_activity_daily (up to D). Outputs:
- * ml.churn_training_set (the cutoffs), ml.churn_models, the model under
- * {@code <lake>/models/churn/v<N>}. Cost: one feature build (a join and a shuffle), one fit per
- * grid point, small metric aggregations, a few collects of metrics (tens of rows).
+ * ml.churn_training_set (the cutoffs), ml.churn_models, ml.churn_model_events, the model under
+ * {@code <lake>/models/churn/v<N>} (pipeline, calibrator, profile, feature means). Cost: one
+ * feature build (a join and a shuffle), one fit per grid point, small metric aggregations, an
+ * explanation pass over the test rows, a few collects of metrics (tens of rows).
  */
 public final class ChurnTrainJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(ChurnTrainJob.class);
@@ -129,6 +131,11 @@ public final class ChurnTrainJob implements Job {
       throw new UsageException("give one of --promote, --rollback, --history, --champion-on");
     }
     args.option("champion-on").ifPresent(ChurnTrainJob::parseMoment);
+    if (args.option("reason").isPresent() && !args.flag("rollback")
+        && args.option("promote").isEmpty()) {
+      throw new UsageException("--reason goes with --promote or --rollback (a training run's "
+          + "reason is the promotion rule's outcome)");
+    }
     if (args.flag("history") || args.option("champion-on").isPresent()) {
       return;
     }
@@ -149,9 +156,11 @@ public final class ChurnTrainJob implements Job {
         args.option("requested-by").orElse(System.getProperty("user.name")));
     String reason = args.option("reason").orElse(null);
     if (args.flag("history")) {
-      List<Row> events = registry.events();
-      out.print(ResultFormatter.format(ChurnTables.MODEL_EVENTS.schema().fieldNames(), events,
-          "table"));
+      Dataset<Row> events = ctx.warehouse().read(ChurnTables.MODEL_EVENTS)
+          .orderBy("event_time", "version").select(date_format(col("event_time"),
+              "yyyy-MM-dd HH:mm:ss'Z'").as("event_time_utc"), col("action"), col("version"),
+              col("from_status"), col("to_status"), col("requested_by"), col("reason"));
+      out.print(ResultFormatter.format(events.columns(), events.collectAsList(), "table"));
       return new Result("history", 0, false, Map.of());
     }
     if (args.option("champion-on").isPresent()) {
@@ -196,8 +205,9 @@ public final class ChurnTrainJob implements Job {
   }
 
   /**
-   * What a run did: {@code action} trained, promoted or rolled_back; the version it trained or
-   * made champion; whether that version is now the champion; a trained model's test metrics.
+   * What a run did: {@code action} trained, promoted, rolled_back, history or champion_on; the
+   * version it trained or made champion (for champion_on, the answer, 0 for none); whether
+   * that version is (was) the champion; a trained model's test metrics.
    */
   public record Result(String action, long version, boolean champion,
       Map<String, Double> testMetrics) implements JobResult {}

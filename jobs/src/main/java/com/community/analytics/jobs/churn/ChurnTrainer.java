@@ -196,6 +196,11 @@ public final class ChurnTrainer {
         shap, means, calibrationTable(scoredTest));
   }
 
+  /** One candidate fitted on {@code train} with the class weights, without tuning. */
+  public static PipelineModel fit(Candidate candidate, Dataset<Row> train) {
+    return pipeline(candidate).fit(withClassWeights(train));
+  }
+
   /** A candidate's parameters as a ParamMap on the pipeline's classifier. */
   static ParamMap paramMap(PipelineStage estimator, Candidate c) {
     ParamMap map = new ParamMap();

@@ -293,6 +293,16 @@ public final class TreeShap implements Serializable {
     return trees;
   }
 
+  /** The algorithm's work per member: the sum over trees of leaves x depth^2. */
+  public long pathCost() {
+    long cost = 0;
+    for (Tree t : trees) {
+      long leaves = java.util.Arrays.stream(t.left()).filter(l -> l < 0).count();
+      cost += leaves * (long) t.depth() * t.depth();
+    }
+    return cost;
+  }
+
   /** Number of features the model takes. */
   public int numFeatures() {
     return features;

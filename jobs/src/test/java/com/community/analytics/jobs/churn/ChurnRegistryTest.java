@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import com.community.analytics.common.spark.DateFrames;
+import com.community.analytics.common.spark.RowBuilder;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.apache.spark.ml.PipelineModel;
@@ -26,6 +27,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,15 +151,19 @@ class ChurnRegistryTest {
     Instant trained = time(events.get(1));
     Instant promoted = time(events.get(4));
     Instant rolledBack = time(events.get(5));
-    Map<String, String> answers = new java.util.LinkedHashMap<>();
-    answers.put("2026-03-01", "no churn model was champion on 2026-03-01");
-    answers.put(trained.minusSeconds(1).toString(), "no churn model was champion on ");
-    answers.put(trained.toString(), "v1 was");
-    answers.put(time(events.get(2)).toString(), "v1 was");
-    answers.put(promoted.toString(), "v2 was");
-    answers.put(rolledBack.minusNanos(1000).toString(), "v2 was");
-    answers.put(rolledBack.toString(), "v1 was");
-    answers.put(java.time.LocalDate.now().plusDays(1).toString(), "v1 was");
+    Map<Instant, Integer> championAt = new java.util.LinkedHashMap<>();
+    championAt.put(trained.minusSeconds(1), null);
+    championAt.put(trained, 1);
+    championAt.put(time(events.get(2)), 1);
+    championAt.put(promoted, 2);
+    championAt.put(rolledBack.minusNanos(1000), 2);
+    championAt.put(rolledBack, 1);
+    championAt.forEach((t, v) -> assertEquals(java.util.Optional.ofNullable(v),
+        ChurnRegistry.championAt(events, t), "champion at " + t));
+    // The command line: a date before every change, and the end of tomorrow, after them all.
+    Map<String, String> answers = Map.of(
+        "2026-03-01", "no churn model was champion on 2026-03-01",
+        java.time.LocalDate.now().plusDays(1).toString(), "v1 was the churn champion on ");
     for (Map.Entry<String, String> a : answers.entrySet()) {
       java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
       f.run(new ChurnTrainJob(new java.io.PrintStream(printed, true)), conf, "--champion-on",
@@ -200,8 +207,9 @@ class ChurnRegistryTest {
       boolean gbt = model.getString(model.fieldIndex("algorithm")).equals("gbt");
       algorithms.add(model.getString(model.fieldIndex("algorithm")));
       PipelineModel pipeline = PipelineModel.load(path + "/pipeline");
-      double[] means = spark.read().parquet(path + "/feature_means").first().<Double>getList(0)
-          .stream().mapToDouble(Double::doubleValue).toArray();
+      Row saved = spark.read().parquet(path + "/feature_means").first();
+      double[] means = saved.<Double>getList(saved.fieldIndex("means")).stream()
+          .mapToDouble(Double::doubleValue).toArray();
       ChurnExplainer explainer = ChurnExplainer.of(pipeline, means);
       List<Row> rows = pipeline.transform(features).select("user_id", "features",
           "rawPrediction").collectAsList();
@@ -211,16 +219,18 @@ class ChurnRegistryTest {
         double margin = ((Vector) r.getAs("rawPrediction")).apply(1);
         double logOdds = gbt ? 2 * margin : margin;
         double[] c = explainer.contributions(x);
+        String user = r.getString(r.fieldIndex("user_id"));
         assertEquals(logOdds, explainer.expectedValue() + java.util.Arrays.stream(c).sum(),
-            1e-9, "additivity for " + r.getString(0));
-        Row score = stored.get(r.getString(0));
+            1e-9, "additivity for " + user);
+        Row score = stored.get(user);
         if (model.getInt(model.fieldIndex("version")) == score.getInt(score.fieldIndex(
             "model_version"))) {
           assertEquals(logOdds, score.getDouble(score.fieldIndex("log_odds")), 1e-9);
           double top = java.util.Arrays.stream(c).max().getAsDouble();
           List<Row> reasons = score.getList(score.fieldIndex("reasons"));
           if (top > 0) {
-            assertEquals(top, reasons.get(0).getDouble(2), 1e-12, "the top reason first");
+            assertEquals(top, reasons.get(0).getDouble(reasons.get(0).fieldIndex(
+                "contribution")), 1e-12, "the top reason first");
           }
         }
       }
@@ -236,6 +246,10 @@ class ChurnRegistryTest {
       }
     }
     assertEquals(java.util.Set.of("gbt", "logistic_regression"), algorithms);
+    assertChurnWarningsSayWhy(f, d);
+  }
+
+  private void assertChurnWarningsSayWhy(JobFixture f, java.sql.Date d) {
     List<Row> warnings = spark.read().format("delta").load(f.warehouse
         + "/gold/retention_actions").where(col("as_of_date").equalTo(lit(d))
         .and(col("play").equalTo("churn_warning"))).collectAsList();
@@ -244,6 +258,49 @@ class ChurnRegistryTest {
       assertTrue(w.getString(w.fieldIndex("reason")).startsWith(
           "high churn risk; churn risk driven most by "), w.toString());
     }
+  }
+
+  /**
+   * A registry written before the audit log and before mean_abs_shap (v1, v2 champions in turn,
+   * v3 the champion): changing it adds the new column in place and seeds the log from the
+   * versions as they stood; two rollbacks lead from v3 to v2 and then to v1, not back to v3.
+   */
+  @Test
+  void aRegistryOlderThanItsAuditLogIsMigratedAndRollsBackTwice() throws Exception {
+    JobFixture f = new JobFixture(tmp);
+    StructType old = new StructType(java.util.Arrays.stream(ChurnTables.MODELS.schema()
+        .fields()).filter(c -> !c.name().equals("mean_abs_shap")).toArray(StructField[]::new));
+    Instant t0 = Instant.parse("2026-01-05T00:00:00Z");
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int v = 1; v <= 3; v++) {
+      rows.add(RowBuilder.of(old).set("version", v).set("algorithm", "gbt")
+          .set("trained_at", Timestamp.from(t0.plus(Duration.ofDays(7L * v))))
+          .set("promoted_at", Timestamp.from(t0.plus(Duration.ofDays(7L * v + 1))))
+          .set("status", v == 3 ? "champion" : "retired").set("decision", "by the rule")
+          .set("path", f.lakeRoot + "/models/churn/v" + v).build());
+    }
+    spark.createDataFrame(rows, old).write().format("delta")
+        .save(f.warehouse + "/ml/churn_models");
+
+    f.run(new ChurnTrainJob(), Map.of(), "--rollback", "--reason", "v3 over-flags VIPs");
+    assertEquals(Map.of(1, "retired", 2, "champion", 3, "retired"), statuses(f));
+    assertEquals(1L, f.run(new ChurnTrainJob(), Map.of(), "--rollback")
+        .result(ChurnTrainJob.Result.class).version(), "the second rollback restores v1");
+    assertEquals(Map.of(1, "champion", 2, "retired", 3, "retired"), statuses(f));
+    List<Row> events = spark.read().format("delta").load(f.warehouse + "/ml/churn_model_events")
+        .orderBy("event_time", "version").collectAsList();
+    assertEquals(List.of("import 1 retired", "import 2 retired", "import 3 champion",
+        "rollback 2 champion", "rollback 3 retired", "rollback 1 champion",
+        "rollback 2 retired"), events.stream().map(e -> e.get(e.fieldIndex("action")) + " "
+        + e.get(e.fieldIndex("version")) + " " + e.get(e.fieldIndex("to_status"))).toList());
+    assertEquals("rolled back to v2: v3 over-flags VIPs", reason(events.get(4)));
+    assertEquals(java.util.Optional.of(3), ChurnRegistry.championAt(events,
+        t0.plus(Duration.ofDays(23))), "v3 between its promotion and the first rollback");
+    assertTrue(spark.read().format("delta").load(f.warehouse + "/ml/churn_models")
+        .schema().getFieldIndex("mean_abs_shap").isDefined());
+    IllegalArgumentException again = assertThrows(IllegalArgumentException.class,
+        () -> f.run(new ChurnTrainJob(), Map.of(), "--promote", "1"));
+    assertEquals("v1 is already the champion", again.getMessage());
   }
 
   @Test
