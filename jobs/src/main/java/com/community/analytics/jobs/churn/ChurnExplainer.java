@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
+import com.community.analytics.common.job.ModelApi;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,6 +45,7 @@ import org.apache.spark.sql.types.StructType;
  * so it changes the probability but not the order of members or the sign of a reason.
  * Cost per member: TreeSHAP's O(trees x leaves x depth^2), or one pass over the features.
  */
+@ModelApi
 public final class ChurnExplainer implements Serializable {
   private static final long serialVersionUID = 1L;
   public static final String TIER = "membership_tier";

@@ -1,7 +1,7 @@
 package com.community.analytics.jobs.churn;
 
-import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.io.HadoopFiles;
+import com.community.analytics.common.job.JobContext;
 import com.community.analytics.common.spark.RowBuilder;
 import java.io.IOException;
 import java.sql.Timestamp;

@@ -297,7 +297,7 @@ public final class TreeShap implements Serializable {
   public long pathCost() {
     long cost = 0;
     for (Tree t : trees) {
-      long leaves = java.util.Arrays.stream(t.left()).filter(l -> l < 0).count();
+      long leaves = Arrays.stream(t.left()).filter(l -> l < 0).count();
       cost += leaves * (long) t.depth() * t.depth();
     }
     return cost;

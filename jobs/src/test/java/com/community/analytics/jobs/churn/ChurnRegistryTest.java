@@ -1,30 +1,29 @@
 package com.community.analytics.jobs.churn;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.community.analytics.common.spark.DateFrames;
+import com.community.analytics.common.spark.RowBuilder;
 import com.community.analytics.common.testing.SparkTestSession;
 import com.community.analytics.jobs.features.FeaturesJob;
 import com.community.analytics.jobs.support.JobFixture;
 import com.community.analytics.jobs.support.SharedFixture;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-
-import com.community.analytics.common.spark.DateFrames;
-import com.community.analytics.common.spark.RowBuilder;
 import java.nio.file.Path;
-import java.time.Instant;
-import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Dataset;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
