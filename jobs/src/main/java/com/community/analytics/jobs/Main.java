@@ -13,6 +13,7 @@ import com.community.analytics.jobs.generate.GenerateJob;
 import com.community.analytics.jobs.ingest.IngestJob;
 import com.community.analytics.jobs.kpi.KpiJob;
 import com.community.analytics.jobs.maintain.MaintainJob;
+import com.community.analytics.jobs.sql.ServeJob;
 import com.community.analytics.jobs.sql.SqlJob;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class Main {
     all.addAll(steps);
     all.add(new Chain("nightly", "run the night's jobs in one application (--steps a,b,...)",
         steps, NIGHT));
-    all.addAll(List.of(new SqlJob(System.in, System.out, System.err),
+    all.addAll(List.of(new SqlJob(System.in, System.out, System.err), new ServeJob(),
         new ForgetUsersJob(System.out, Main::catalog), new MaintainJob(System.out, Main::catalog)));
     return List.copyOf(all);
   }

@@ -103,6 +103,7 @@ class ConfigAndCliErrorsTest {
             "community churn-train: --champion-on takes a date (2026-03-01) or an instant "
                 + "(2026-03-01T08:00:00Z), got 'yesterday'",
             "churn-train", "--champion-on", "yesterday"),
+        row("serve.auth not a method", "{serve: {auth: ldap}}", "serve.auth", "serve"),
         row("churn.reason_phrases without {value}", "{churn: {reason_phrases: {recency_days: "
             + "idle}}}", "churn.reason_phrases", "churn-score", "--date", DAY),
         row("kpi bad --color", "{}",
