@@ -150,13 +150,14 @@ public final class ChurnRegistry {
    * that one row, and promotions and rollbacks rewrite the same versions.
    */
   public void write(List<Row> rows, String operation, Timestamp at) {
+    List<Row> stored = versions();
     Map<Integer, String> before = new HashMap<>();
-    for (Row r : versions()) {
+    for (Row r : stored) {
       before.put(version(r), status(r));
     }
     List<Row> events = new ArrayList<>();
-    if (!before.isEmpty() && events().isEmpty()) {
-      events.addAll(imported(versions()));
+    if (!stored.isEmpty() && events().isEmpty()) {
+      events.addAll(imported(stored));
     }
     for (Row r : rows) {
       String from = before.get(version(r));
